@@ -1,0 +1,182 @@
+"""Identifier recognition and normalization: arXiv, DOI, OpenReview, ORCID iD, Wikidata QID, URLs.
+
+Each normalizer returns the canonical form or None when the text is not such an identifier.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, unquote, urlsplit
+
+# arXiv identifiers: https://info.arxiv.org/help/arxiv_identifier.html
+_ARXIV_NEW = re.compile(r"(?<![\d.])(\d{2})(0[1-9]|1[0-2])\.(\d{4,5})(v\d+)?(?![\d])")
+_ARXIV_OLD = re.compile(
+    r"(?<![\w-])([a-z]+(?:-[a-z]+)?)(\.[A-Z]{2})?/(\d{2})(0[1-9]|1[0-2])(\d{3})(v\d+)?(?!\d)"
+)
+_ARXIV_PREFIX = re.compile(r"^\s*(?:arxiv\s*:\s*|https?://(?:www\.)?(?:export\.)?arxiv\.org/(?:abs|pdf)/)",
+                           re.I)
+_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>{}]+)", re.I)
+_DOI_PREFIX = re.compile(r"^\s*(?:doi\s*:\s*|https?://(?:dx\.)?doi\.org/)", re.I)
+_ORCID = re.compile(r"^(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
+_QID = re.compile(r"^(?:https?://www\.wikidata\.org/(?:wiki|entity)/)?(Q[1-9]\d*)$")
+_OPENREVIEW_ID = re.compile(r"^[A-Za-z0-9_\-]{6,20}$")
+
+
+class ArxivId(str):
+    """An arXiv identifier without version; ``version`` holds 'v2' etc. when one was given."""
+
+    version: str | None
+
+    def __new__(cls, value: str, version: str | None = None) -> ArxivId:
+        obj = super().__new__(cls, value)
+        obj.version = version
+        return obj
+
+    @property
+    def year_month(self) -> tuple[int, int] | None:
+        """The submission year and month the identifier encodes (both schemes carry YYMM)."""
+        m = re.search(r"(\d{2})(\d{2})[.\d]", self) if "/" not in self else re.search(r"/(\d{2})(\d{2})", self)
+        if not m:
+            return None
+        yy, mm = int(m.group(1)), int(m.group(2))
+        return (1900 + yy if yy >= 91 else 2000 + yy), mm
+
+
+def arxiv(text: str) -> ArxivId | None:
+    """Find an arXiv identifier in text ('arXiv:2306.16788v2', an abs/pdf URL, 'hep-th/9901001').
+
+    >>> arxiv("arXiv preprint arXiv:2306.16788")
+    '2306.16788'
+    >>> a = arxiv("https://arxiv.org/abs/2306.16788v3"); (a, a.version)
+    ('2306.16788', 'v3')
+    >>> arxiv("math.GT/0309136")
+    'math/0309136'
+    >>> arxiv("doi 10.1000/1234.5678") is None
+    True
+    """
+    if not text:
+        return None
+    text = _ARXIV_PREFIX.sub("", text.strip())
+    if _DOI.search(text) and not re.search(r"arxiv", text, re.I) and not re.match(r"^\d{4}\.\d", text):
+        return None
+    m = _ARXIV_NEW.search(text)
+    if m:
+        return ArxivId(f"{m.group(1)}{m.group(2)}.{m.group(3)}", m.group(4))
+    m = _ARXIV_OLD.search(text)
+    if m:
+        return ArxivId(f"{m.group(1)}/{m.group(3)}{m.group(4)}{m.group(5)}", m.group(6))
+    return None
+
+
+def doi(text: str) -> str | None:
+    """Normalize a DOI: lower case, no resolver prefix, no trailing punctuation.
+
+    >>> doi("https://doi.org/10.1016/J.TRPRO.2020.12.002.")
+    '10.1016/j.trpro.2020.12.002'
+    >>> doi("doi:10.7554/eLife.01567")
+    '10.7554/elife.01567'
+    >>> doi("not a doi") is None
+    True
+    """
+    if not text:
+        return None
+    text = unquote(_DOI_PREFIX.sub("", text.strip()))
+    m = _DOI.search(text)
+    if not m:
+        return None
+    value = m.group(1).rstrip(".,;:)]}'\"")
+    return value.lower()
+
+
+def openreview(text: str) -> str | None:
+    """The id of an OpenReview forum or pdf URL.
+
+    >>> openreview("https://openreview.net/forum?id=_nF5imFKQI")
+    '_nF5imFKQI'
+    """
+    if not text:
+        return None
+    parts = urlsplit(text.strip())
+    if parts.netloc.endswith("openreview.net"):
+        ids = parse_qs(parts.query).get("id")
+        if ids and _OPENREVIEW_ID.match(ids[0]):
+            return ids[0]
+    return None
+
+
+def orcid_checksum_ok(orcid: str) -> bool:
+    """ISO 7064 MOD 11-2 check digit of an ORCID iD.
+
+    >>> orcid_checksum_ok("0000-0002-1825-0097")
+    True
+    >>> orcid_checksum_ok("0000-0002-1825-0098")
+    False
+    """
+    digits = orcid.replace("-", "")
+    if len(digits) != 16 or not digits[:15].isdigit():
+        return False
+    total = 0
+    for ch in digits[:15]:
+        total = (total + int(ch)) * 2
+    result = (12 - total % 11) % 11
+    check = "X" if result == 10 else str(result)
+    return digits[15].upper() == check
+
+
+def orcid(text: str) -> str | None:
+    """A valid ORCID iD in its bare form, or None (bad format or check digit)."""
+    if not text:
+        return None
+    m = _ORCID.match(text.strip())
+    if not m or not orcid_checksum_ok(m.group(1)):
+        return None
+    return m.group(1).upper()
+
+
+def qid(text: str) -> str | None:
+    """A Wikidata item id ('Q42'), from the bare id or an entity/wiki URL.
+
+    >>> qid("http://www.wikidata.org/entity/Q42")
+    'Q42'
+    >>> qid("Q0") is None
+    True
+    """
+    if not text:
+        return None
+    m = _QID.match(text.strip())
+    return m.group(1) if m else None
+
+
+def classify_url(url: str) -> tuple[str, str] | None:
+    """Recognize a URL as an identifier: ('arxiv', id), ('doi', doi), ('openreview', id) or None."""
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower()
+    if host.endswith("arxiv.org"):
+        a = arxiv(url)
+        return ("arxiv", str(a)) if a else None
+    if host.endswith("doi.org"):
+        d = doi(url)
+        return ("doi", d) if d else None
+    if host.endswith("openreview.net"):
+        o = openreview(url)
+        return ("openreview", o) if o else None
+    return None
+
+
+RESOLVERS = {
+    "arxiv": "https://arxiv.org/abs/{}",
+    "doi": "https://doi.org/{}",
+    "openreview": "https://openreview.net/forum?id={}",
+    "orcid": "https://orcid.org/{}",
+    "wikidata": "http://www.wikidata.org/entity/{}",
+}
+
+LABELS = {"arxiv": "arXiv", "doi": "DOI", "openreview": "OpenReview", "orcid": "ORCID",
+          "wikidata": "Wikidata", "url": "URL", "isbn": "ISBN", "issn": "ISSN",
+          "acl": "ACL Anthology", "pmid": "PMID", "dblp": "DBLP"}
+
+
+def resolvable(scheme: str, value: str) -> str | None:
+    """The IRI that resolves an identifier, where the scheme has a resolver."""
+    template = RESOLVERS.get(scheme)
+    return template.format(value) if template else None

@@ -1,0 +1,188 @@
+"""Typed, traceable records: what one source document says about one publication.
+
+Every parser yields :class:`Record` objects; everything downstream (resolution, graph, exports) reads only
+these. A record keeps the printed text beside the parsed values, and where it came from (source, lines, raw).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class Kind(str, Enum):
+    """What kind of version a record describes, as far as the source lets us tell."""
+
+    PREPRINT = "preprint"
+    CONFERENCE = "conference"
+    WORKSHOP = "workshop"
+    JOURNAL = "journal"
+    BOOK = "book"
+    CHAPTER = "chapter"
+    THESIS = "thesis"
+    REPORT = "report"
+    PROCEEDINGS = "proceedings"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class PersonName(BaseModel):
+    """One printed author name and its parts. ``printed`` is exactly what the source showed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    printed: str
+    given: str = ""
+    family: str = ""
+    particle: str = ""
+    suffix: str = ""
+    identifier: str | None = None  # a source-given person id (ORCID iD, ACL author id, ...)
+
+    @property
+    def full(self) -> str:
+        """Given names, particle, family name and suffix in reading order."""
+        parts = [self.given, self.particle, self.family]
+        text = " ".join(p for p in parts if p)
+        return f"{text}, {self.suffix}" if self.suffix else text
+
+
+class PartialDate(BaseModel):
+    """A date known to year, month or day precision. ``inferred`` names parts that were not printed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+    inferred: tuple[str, ...] = ()
+
+    @field_validator("month")
+    @classmethod
+    def _month(cls, v: int | None) -> int | None:
+        if v is not None and not 1 <= v <= 12:
+            raise ValueError(f"month {v} out of range")
+        return v
+
+    @field_validator("day")
+    @classmethod
+    def _day(cls, v: int | None) -> int | None:
+        if v is not None and not 1 <= v <= 31:
+            raise ValueError(f"day {v} out of range")
+        return v
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+    def isoformat(self) -> str:
+        if self.day and self.month:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+    def sort_key(self) -> tuple[int, int, int]:
+        return (self.year, self.month or 0, self.day or 0)
+
+
+class Identifier(BaseModel):
+    """A normalized identifier: scheme ('arxiv', 'doi', 'openreview', 'url', ...) and value."""
+
+    model_config = ConfigDict(frozen=True)
+
+    scheme: str
+    value: str
+    version: str | None = None  # e.g. arXiv 'v2'
+
+
+class Venue(BaseModel):
+    """A venue as printed, with whatever structure the source made explicit."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    tag: str | None = None  # a short label printed beside it, e.g. 'ICLR24'
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    publisher: str | None = None
+    series: str | None = None  # e.g. a BibTeX 'series' or an ACL venue acronym
+    editors: tuple[PersonName, ...] = ()
+
+
+class Record(BaseModel):
+    """What one source says about one publication (one version of a work)."""
+
+    source: str  # the source document's id (manifest id or file name)
+    key: str  # a key unique within the source: a BibTeX key, or an ordinal
+    line: int  # first line of the record in the source document (1-based)
+    end_line: int | None = None
+    raw: str = ""  # the record's text as it stood in the document
+
+    title: str | None = None  # decoded Unicode
+    title_printed: str | None = None  # as printed, LaTeX included
+    authors: list[PersonName] = Field(default_factory=list)
+    authors_truncated: bool = False  # 'A, B, C et al.' or 'and 1 more author'
+    authors_missing: int | None = None  # how many were cut, when the source says ('1 more author')
+    implied_authors: list[PersonName] = Field(default_factory=list)  # e.g. a profile's owner
+    kind: Kind = Kind.UNKNOWN
+    venue: Venue | None = None
+    date: PartialDate | None = None
+    identifiers: list[Identifier] = Field(default_factory=list)
+    abstract: str | None = None
+    subjects: list[str] = Field(default_factory=list)
+    entry_type: str | None = None  # the source's own type name (BibTeX '@inproceedings', CSL 'paper-conference')
+    extra: dict[str, Any] = Field(default_factory=dict)  # source-specific facts (scores, flags, tags)
+    warnings: list[str] = Field(default_factory=list)
+
+    @property
+    def uid(self) -> str:
+        """Globally unique record id: source and key."""
+        return f"{self.source}#{self.key}"
+
+    def ids(self, scheme: str) -> list[str]:
+        return [i.value for i in self.identifiers if i.scheme == scheme]
+
+    def first_id(self, scheme: str) -> str | None:
+        found = self.ids(scheme)
+        return found[0] if found else None
+
+    def add_identifier(self, scheme: str, value: str | None, version: str | None = None) -> None:
+        if value and not any(i.scheme == scheme and i.value == value for i in self.identifiers):
+            self.identifiers.append(Identifier(scheme=scheme, value=value, version=version))
+
+
+class Issue(BaseModel):
+    """A problem found while reading a source: where it is and what is wrong."""
+
+    source: str
+    filename: str
+    line: int | None
+    message: str
+    severity: str = "warning"  # 'warning': record kept; 'error': record set aside
+
+    def __str__(self) -> str:
+        where = f"{self.filename}:{self.line}" if self.line else self.filename
+        return f"{where}: {self.message}"
+
+
+class ParseReport(BaseModel):
+    """What came in from one source and what happened to it."""
+
+    source: str
+    filename: str
+    format: str
+    records: int = 0
+    set_aside: int = 0
+    absorbed: int = 0  # entries read as part of others (e.g. BibTeX crossref parents), not as records
+    issues: list[Issue] = Field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
