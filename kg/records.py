@@ -109,6 +109,8 @@ class Venue(BaseModel):
     pages: str | None = None
     publisher: str | None = None
     series: str | None = None  # e.g. a BibTeX 'series' or an ACL venue acronym
+    host: str | None = None  # the event a workshop was held at, as printed ('ICLR25', 'ICLR 2024')
+    printed: tuple[str, ...] = ()  # other printed forms of this venue seen in the same record
     editors: tuple[PersonName, ...] = ()
 
 
@@ -127,6 +129,9 @@ class Record(BaseModel):
     authors_truncated: bool = False  # 'A, B, C et al.' or 'and 1 more author'
     authors_missing: int | None = None  # how many were cut, when the source says ('1 more author')
     implied_authors: list[PersonName] = Field(default_factory=list)  # e.g. a profile's owner
+    # Other printed forms of the same authors in the same record, by position (e.g. 'M. Zimmer' in a
+    # rendered line beside 'Zimmer, Max' in its BibTeX).
+    printed_authors: list[list[str]] = Field(default_factory=list)
     kind: Kind = Kind.UNKNOWN
     venue: Venue | None = None
     date: PartialDate | None = None
