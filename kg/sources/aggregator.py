@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from ..names import family_key, given_compatible, parse_name
-from ..records import Kind, PartialDate, Record
+from ..records import Kind, PartialDate, Record, Venue
 from ..text import clean_whitespace
 from . import SourceContext, SourceFormat
 
@@ -85,6 +85,10 @@ def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
                 "has_code": bool(m.group("code")),
             }.items() if v is not None},
         )
+        repository = ctx.options.get("repository")
+        if repository:
+            # The manifest says which preprint server the aggregator lists (its subjects are that server's).
+            record.venue = Venue(name=str(repository))
         if not authors:
             ctx.warn(title_line, f"paper {title[:60]!r} has no author line")
         if owner is not None and not any(

@@ -1,0 +1,598 @@
+"""Resolution: records in, works/versions/people/venues out, with the evidence and the disagreements.
+
+Field policy (when sources disagree, the merged view shows one value and keeps all):
+- titles, abstracts, venue names: the value of the most trusted source; among equally trusted ones the
+  value most sources give; all-caps or all-lower-case forms lose to mixed case;
+- dates: the most trusted source's value, refined by a more precise value that agrees with it (a day from
+  an aggregator completes a year from a BibTeX entry); a work's date is its earliest version's;
+- author lists: the most trusted complete list; truncated lists are prefixes that must agree with it;
+- identifiers: all values, except an identifier in conflict, which goes only to the work that owns it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from ..names import display, family_key, given_compatible
+from ..records import Kind, PartialDate, PersonName, Record
+from ..text import fold, latex_to_unicode, slugify
+from .curation import Curation
+from .model import (
+    Authorship, Disagreement, Edition, Mention, Person, Resolution, Series, SourceInfo, Value,
+    Version, Work,
+)
+from .people import PersonClusterer, Slot, preferred
+from .venues import Tag, VenueKey, record_venue
+from .works import WorkClusterer
+
+_VERSION_ORDER = {Kind.PREPRINT: 0, Kind.WORKSHOP: 1, Kind.CONFERENCE: 2, Kind.JOURNAL: 3,
+                  Kind.CHAPTER: 4, Kind.BOOK: 5, Kind.THESIS: 6, Kind.REPORT: 7,
+                  Kind.PROCEEDINGS: 8, Kind.OTHER: 9, Kind.UNKNOWN: 10}
+_PUBLISHED = {Kind.CONFERENCE, Kind.WORKSHOP, Kind.JOURNAL, Kind.CHAPTER, Kind.BOOK}
+
+
+@dataclass
+class SourceRecords:
+    """What one source contributed: its description and its records."""
+
+    info: SourceInfo
+    records: list[Record]
+
+
+def _case_penalty(text: str) -> int:
+    letters = [c for c in text if c.isalpha()]
+    return int(bool(letters) and (text.isupper() or text.islower()))
+
+
+class Resolver:
+    def __init__(self, inputs: Iterable[SourceRecords], *, curation: Curation | None = None) -> None:
+        self.sources: dict[str, SourceInfo] = {}
+        self.records: dict[str, Record] = {}
+        for src in inputs:
+            self.sources[src.info.id] = src.info
+            for r in src.records:
+                self.records[r.uid] = r
+        self.curation = curation or Curation()
+        self.disagreements: list[Disagreement] = []
+
+    def trust(self, uid: str) -> float:
+        info = self.sources.get(self.records[uid].source)
+        return info.trust if info else 0.5
+
+    # ------------------------------------------------------------------------------------------
+    def run(self) -> Resolution:
+        records = [self.records[u] for u in sorted(self.records)]
+        clusterer = WorkClusterer(
+            records, same=self.curation.pairs(self.records, "same"),
+            not_same=self.curation.pairs(self.records, "not_same"))
+        clusters = clusterer.run()
+        venue_keys = {r.uid: record_venue(r) for r in records}
+        series, editions, edition_of = self._venues(clusters, venue_keys)
+        excluded = self._excluded_ids(clusterer)
+        works = [self._work(c, venue_keys, edition_of, excluded) for c in clusters]
+        self._assign_work_paths(works)
+        persons = self._people(works)
+        for conflict in clusterer.conflicts:
+            wo = {uid: w.path for w in works for uid in w.records}
+            conflict.works = [wo[c[0]] for c in conflict.claimants]
+            if conflict.owner is not None:
+                conflict.owner = wo[conflict.owner]
+        for cand in clusterer.candidates:
+            wo = {uid: w.path for w in works for uid in w.records}
+            cand.a, cand.b = sorted([wo[cand.a], wo[cand.b]])
+        self._apply_preferences(works, persons)
+        return Resolution(
+            records=self.records, sources=self.sources, works=works, persons=persons,
+            series=series, editions=editions, conflicts=clusterer.conflicts,
+            candidates=sorted(clusterer.candidates, key=lambda c: (-c.score, c.a, c.b)),
+            disagreements=self.disagreements,
+            curation_applied=[f"{t}: {reason}" for t in ("same", "not_same")
+                              for _, reason, _ in getattr(self.curation, t)]
+            + [f"prefer {p.entity} {p.field}: {p.reason}" for p in self.curation.prefer],
+        )
+
+    # -- identifiers in conflict -----------------------------------------------------------------
+    def _excluded_ids(self, clusterer: WorkClusterer) -> dict[str, set[tuple[str, str]]]:
+        """Per record uid: identifiers it must not contribute to the merged view."""
+        out: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        for c in clusterer.conflicts:
+            for paper in c.claimants:
+                if c.owner is not None and c.owner in paper:
+                    continue
+                for uid in paper:
+                    out[uid].add((c.scheme, c.value))
+        return out
+
+    # -- venues ----------------------------------------------------------------------------------
+    def _venues(self, clusters: list[list[Record]], keys: dict[str, VenueKey | None]
+                ) -> tuple[list[Series], list[Edition], dict[str, str]]:
+        """Group venue keys into series and editions; returns record uid -> edition (or series) path."""
+        by_series: dict[str, list[tuple[Record, VenueKey]]] = defaultdict(list)
+        for uid in sorted(keys):
+            k = keys[uid]
+            if k is not None:
+                by_series[k.series_key].append((self.records[uid], k))
+        # Merge series printed only by acronym into the series that acronym abbreviates.
+        acronyms: dict[str, set[str]] = defaultdict(set)
+        for skey, items in by_series.items():
+            for _, k in items:
+                if k.acronym:
+                    acronyms[fold(k.acronym)].add(skey)
+        alias: dict[str, str] = {}
+        for skey in list(by_series):
+            named = {s for s in acronyms.get(skey, set()) if s != skey}
+            if len(named) == 1:  # 'neurips' printed alone, and one series whose acronym is NeurIPS
+                alias[skey] = named.pop()
+        for a, target in alias.items():
+            by_series[target] += by_series.pop(a)
+        series_list: list[Series] = []
+        editions: dict[str, Edition] = {}
+        edition_of: dict[str, str] = {}
+        used_slugs: set[str] = set()
+        pending_hosts: list[tuple[Edition, Tag]] = []
+        for skey in sorted(by_series):
+            items = by_series[skey]
+            kinds = Counter(k.kind for _, k in items)
+            kind = kinds.most_common(1)[0][0]
+            acr = Counter(k.acronym for _, k in items if k.acronym).most_common(1)
+            acronym = acr[0][0] if acr else None
+            name = self._pick([(k.series_name, r.uid) for r, k in items], prefer_long=True)
+            slug = fold(acronym).replace(" ", "-") if acronym else slugify(name, max_words=7)
+            if kind == "repository":
+                slug = slugify(name)
+            base, n = slug, 2
+            while slug in used_slugs:
+                slug, n = f"{base}-{n}", n + 1
+            used_slugs.add(slug)
+            s = Series(path=f"venue/{slug}", name=name, kind=kind, acronym=acronym,
+                       names=sorted({k.series_name for _, k in items} - {name}))
+            series_list.append(s)
+            if kind == "repository":
+                for r, _ in items:
+                    edition_of[r.uid] = s.path
+                continue
+            # Journals: a record without a volume belongs to the volume edition of its year.
+            volume_of_year: dict[int, set[str]] = defaultdict(set)
+            if kind == "journal":
+                for r, k in items:
+                    if r.venue and r.venue.volume and r.date:
+                        volume_of_year[r.date.year].add(r.venue.volume)
+            edition_names: dict[str, list[tuple[str, str]]] = defaultdict(list)
+            for r, k in items:
+                year = k.year or (r.date.year if r.date else None)
+                volume = r.venue.volume if r.venue else None
+                if kind == "journal" and not volume and year and len(volume_of_year[year]) == 1:
+                    volume = next(iter(volume_of_year[year]))
+                if kind == "journal":
+                    ed_slug = slugify(volume) if volume else (str(year) if year else "unknown")
+                else:
+                    ed_slug = str(year) if year else "unknown"
+                path = f"{s.path}/{ed_slug}"
+                ed = editions.get(path)
+                if ed is None:
+                    ed = Edition(path=path, series=s.path, name=k.edition_name or name,
+                                 kind=kind, year=year, ordinal=k.ordinal,
+                                 volume=volume if kind == "journal" else None)
+                    editions[path] = ed
+                    s.editions.append(path)
+                edition_names[path].append((k.edition_name or name, r.uid))
+                ed.ordinal = ed.ordinal or k.ordinal
+                edition_of[r.uid] = path
+                if k.host and not ed.host:
+                    pending_hosts.append((ed, k.host))
+            for path, named in edition_names.items():
+                ed = editions[path]
+                ed.name = self._pick(named, prefer_long=True)
+                ed.names = sorted({n_ for n_, _ in named} - {ed.name})
+        # A workshop points to the edition of the conference it was held at.
+        by_acronym = {fold(s.acronym): s for s in series_list if s.acronym and s.kind != "workshop"}
+        for ed, host in pending_hosts:
+            hs = by_acronym.get(fold(host.acronym))
+            if hs is None:
+                slug = fold(host.acronym).replace(" ", "-")
+                if slug in used_slugs:
+                    continue
+                used_slugs.add(slug)
+                hs = Series(path=f"venue/{slug}", name=host.acronym, kind="conference",
+                            acronym=host.acronym)
+                series_list.append(hs)
+                by_acronym[fold(host.acronym)] = hs
+            year = host.year or ed.year
+            path = f"{hs.path}/{year}"
+            if path not in editions:
+                editions[path] = Edition(path=path, series=hs.path, name=f"{hs.acronym} {year}",
+                                         kind="conference", year=year)
+                hs.editions.append(path)
+            ed.host = path
+        for s in series_list:
+            s.editions.sort()
+        return sorted(series_list, key=lambda s: s.path), sorted(editions.values(),
+                                                                   key=lambda e: e.path), edition_of
+
+    # -- field policy ----------------------------------------------------------------------------
+    def _pick(self, values: list[tuple[str, str]], *, prefer_long: bool = False) -> str:
+        """Choose among (value, record uid) by trust, support, case and (optionally) length."""
+        support: Counter[str] = Counter(v for v, _ in values)
+        trust: dict[str, float] = defaultdict(float)
+        for v, uid in values:
+            trust[v] = max(trust[v], self.trust(uid) if uid in self.records else 0.5)
+        return max(support, key=lambda v: (-_case_penalty(v), trust[v], len(v) if prefer_long else 0,
+                                           support[v], v))
+
+    def _choose(self, entity: str, field: str, values: list[tuple[str, str]], *,
+                prefer_long: bool = False, similar: float = 0.0) -> str | None:
+        values = [(v, u) for v, u in values if v]
+        if not values:
+            return None
+        chosen = self._pick(values, prefer_long=prefer_long)
+        grouped: dict[str, list[str]] = defaultdict(list)
+        for v, u in values:
+            grouped[v].append(u)
+        if len(grouped) > 1:
+            folded = {fold(v) for v in grouped}
+            minor = len(folded) == 1
+            if not minor and similar:
+                minor = all(fuzz.ratio(fold(v), fold(chosen)) >= similar for v in grouped)
+            self.disagreements.append(Disagreement(
+                entity=entity, field=field, chosen=chosen, minor=minor,
+                values=[Value(v, sorted(us)) for v, us in sorted(grouped.items())],
+                policy="most trusted source; then most sources; mixed case over all-caps"))
+        return chosen
+
+    def _choose_date(self, entity: str, field: str, values: list[tuple[PartialDate, str]]
+                     ) -> PartialDate | None:
+        if not values:
+            return None
+        ranked = sorted(values, key=lambda t: (-self.trust(t[1]), len(t[0].inferred),
+                                               -len(t[0].precision), t[1]))
+        best = ranked[0][0]
+        for d, _ in sorted(values, key=lambda t: (-t[0].sort_key()[1] - t[0].sort_key()[2], t[1])):
+            agrees = d.year == best.year and (best.month is None or d.month == best.month)
+            if agrees and len(d.precision) and _more_precise(d, best):
+                best = d
+        years = defaultdict(list)
+        for d, u in values:
+            years[d.year].append(u)
+        if len(years) > 1:
+            self.disagreements.append(Disagreement(
+                entity=entity, field=field, chosen=best.isoformat(),
+                values=[Value(str(y), sorted(us)) for y, us in sorted(years.items())],
+                policy="most trusted source, refined by a more precise agreeing value"))
+        return best
+
+    # -- works -----------------------------------------------------------------------------------
+    def _work(self, cluster: list[Record], venue_keys: dict[str, VenueKey | None],
+              edition_of: dict[str, str], excluded: dict[str, set[tuple[str, str]]]) -> Work:
+        uids = [r.uid for r in cluster]
+        provisional = f"work/{len(uids)}:{uids[0]}"
+        title = self._choose(provisional, "title", [(r.title or "", r.uid) for r in cluster]) or ""
+        work = Work(path=provisional, title=title, records=uids)
+        groups: dict[str, list[Record]] = defaultdict(list)
+        for r in cluster:
+            k = venue_keys[r.uid]
+            if r.kind == Kind.PREPRINT or (k is not None and k.kind == "repository"):
+                groups["preprint"].append(r)
+            elif r.kind in (Kind.UNKNOWN,) and k is None:
+                work.unplaced.append(r.uid)
+            else:
+                target = edition_of.get(r.uid)
+                series = target.rsplit("/", 1)[0] if target and target.count("/") >= 2 else target
+                groups[f"{r.kind.value}|{series or ''}"].append(r)
+        if not groups:  # no record says which version it is: one version of unknown kind
+            groups["unknown|"] = [self.records[u] for u in work.unplaced]
+            work.unplaced = []
+        for gkey in sorted(groups, key=lambda g: (_VERSION_ORDER[_group_kind(g, groups)], g)):
+            members = groups[gkey]
+            work.versions.append(self._version(work, gkey, members, edition_of, excluded))
+        dates = [v.date for v in work.versions if v.date]
+        if dates:
+            # First appearance: the earliest year; within it, the most precise date known.
+            first_year = min(d.year for d in dates)
+            same_year = [d for d in dates if d.year == first_year]
+            precise = max(len(d.precision) if d.precision != "year" else 0 for d in same_year)
+            work.date = min((d for d in same_year if (len(d.precision) if d.precision != "year"
+                                                      else 0) == precise), key=lambda d: d.sort_key())
+        work.abstract = self._choose(provisional, "abstract",
+                                     [(r.abstract or "", r.uid) for r in cluster], similar=85)
+        for v in work.versions:
+            for scheme, values in v.identifiers.items():
+                work.identifiers.setdefault(scheme, [])
+                work.identifiers[scheme] += [x for x in values if x not in work.identifiers[scheme]]
+        work.subjects = sorted({s for r in cluster for s in r.subjects})
+        self._authors(work, cluster)
+        return work
+
+    def _version(self, work: Work, gkey: str, members: list[Record], edition_of: dict[str, str],
+                 excluded: dict[str, set[tuple[str, str]]]) -> Version:
+        kind = _group_kind(gkey, {gkey: members})
+        edition = None
+        for r in sorted(members, key=lambda r: (-self.trust(r.uid), r.uid)):
+            if r.uid in edition_of:
+                edition = edition_of[r.uid]
+                break
+        title = self._choose(f"{work.path}|{gkey}", "title", [(r.title or "", r.uid) for r in members])
+        if kind == Kind.PREPRINT:
+            # A preprint's date is its first appearance: the earliest of the agreeing dates.
+            dated = [(r.date, r.uid) for r in members if r.date]
+            date = self._choose_date(f"{work.path}|{gkey}", "date", dated)
+        else:
+            date = self._choose_date(f"{work.path}|{gkey}", "date",
+                                     [(r.date, r.uid) for r in members if r.date])
+        ids: dict[str, list[str]] = {}
+        for r in sorted(members, key=lambda r: (-self.trust(r.uid), r.uid)):
+            for i in r.identifiers:
+                if (i.scheme, i.value) in excluded.get(r.uid, set()):
+                    continue
+                ids.setdefault(i.scheme, [])
+                if i.value not in ids[i.scheme]:
+                    ids[i.scheme].append(i.value)
+        for scheme in ("arxiv", "doi"):
+            if len(ids.get(scheme, [])) > 1:
+                self.disagreements.append(Disagreement(
+                    entity=f"{work.path}|{gkey}", field=scheme, chosen=ids[scheme][0],
+                    values=[Value(v, sorted(r.uid for r in members if v in r.ids(scheme)))
+                            for v in ids[scheme]], policy="most trusted source first"))
+
+        def venue_attr(name: str) -> str | None:
+            vals = [(getattr(r.venue, name) or "", r.uid) for r in members if r.venue]
+            return self._choose(f"{work.path}|{gkey}", name, vals)
+
+        return Version(
+            path=gkey, kind=kind, records=[r.uid for r in members], title=title or work.title,
+            date=date, edition=edition, identifiers=ids, volume=venue_attr("volume"),
+            issue=venue_attr("issue"), pages=venue_attr("pages"), publisher=venue_attr("publisher"),
+            abstract=None,
+        )
+
+    # -- authors ---------------------------------------------------------------------------------
+    def _authors(self, work: Work, cluster: list[Record]) -> None:
+        """The work's ordered author list, and every record's names aligned to its positions."""
+        with_authors = [r for r in cluster if r.authors]
+        complete = [r for r in with_authors if not r.authors_truncated]
+        pool = complete or with_authors
+        work.authors_complete = bool(complete)
+        canonical: list[PersonName] = []
+        if pool:
+            best = max(pool, key=lambda r: (self.trust(r.uid), len(r.authors), r.uid))
+            canonical = list(best.authors)
+        slots = [Slot(work=-1, position=i + 1) for i in range(len(canonical))]
+        order = sorted(with_authors, key=lambda r: (r.authors_truncated, -self.trust(r.uid), r.uid))
+        for r in order:
+            aligned = self._align(canonical, r.authors)
+            mismatched = [i for i, pos in enumerate(aligned) if pos != i]
+            if mismatched and not r.authors_truncated and len(r.authors) == len(canonical) and \
+                    any(p is not None for p in aligned):
+                self._order_disagreement(work, r, canonical)
+            elif not r.authors_truncated and len(r.authors) != len(canonical) and r.authors:
+                self._order_disagreement(work, r, canonical)
+            elif r.authors_truncated and any(pos != i for i, pos in enumerate(aligned)):
+                self._order_disagreement(work, r, canonical)
+            for i, pos in enumerate(aligned):
+                if pos is None:
+                    continue
+                name = r.authors[i]
+                forms = r.printed_authors[i] if i < len(r.printed_authors) else []
+                slots[pos].names.append(name)
+                slots[pos].mentions.append(Mention(printed=name.printed, record=r.uid, forms=forms))
+                if name.identifier:
+                    slots[pos].ids.add(name.identifier)
+        # Authors a source implies (a profile's owner): aligned with a printed name if one fits.
+        for r in cluster:
+            owner = self._owner(r)
+            for name in r.implied_authors:
+                match = next((s for s in slots if any(
+                    family_key(n) == family_key(name) and given_compatible(n, name)
+                    for n in s.names)), None)
+                if match is None:
+                    match = Slot(work=-1, position=None, names=[name])
+                    slots.append(match)
+                match.implied_by.append(r.uid)
+                if owner is not None:
+                    match.owners.add(owner)
+            if owner is not None:
+                # On its owner's own page, the printed name that fits the owner is the owner.
+                owner_name = self._owner_name(r)
+                for s in slots:
+                    if any(m.record == r.uid for m in s.mentions) and owner_name is not None and any(
+                            family_key(n) == family_key(owner_name) and given_compatible(n, owner_name)
+                            for n in s.names):
+                        s.owners.add(owner)
+        self._slots_by_work.append((work, slots))
+
+    def _owner(self, r: Record) -> str | None:
+        info = self.sources.get(r.source)
+        return fold(info.owner) if info and info.owner else None
+
+    def _owner_name(self, r: Record) -> PersonName | None:
+        from ..names import parse_name
+        info = self.sources.get(r.source)
+        return parse_name(info.owner) if info and info.owner else None
+
+    def _align(self, canonical: list[PersonName], names: list[PersonName]) -> list[int | None]:
+        """For each name, the canonical position it is (same index preferred), or None."""
+        out: list[int | None] = []
+        taken: set[int] = set()
+        for i, n in enumerate(names):
+            fits = [j for j, c in enumerate(canonical) if j not in taken and
+                    family_key(c) == family_key(n) and given_compatible(c, n)]
+            if not fits:
+                fits = [j for j, c in enumerate(canonical) if j not in taken and
+                        fold(c.family).split()[-1:] == fold(n.family).split()[-1:] and
+                        given_compatible(c, n)]
+            pos = i if i in fits else (fits[0] if fits else None)
+            if pos is not None:
+                taken.add(pos)
+            out.append(pos)
+        return out
+
+    def _order_disagreement(self, work: Work, r: Record, canonical: list[PersonName]) -> None:
+        self.disagreements.append(Disagreement(
+            entity=work.path, field="authors",
+            chosen="; ".join(display(n) for n in canonical),
+            values=[Value("; ".join(display(n) for n in r.authors)
+                          + (" et al." if r.authors_truncated else ""), [r.uid])],
+            policy="most trusted complete author list; others must agree in order"))
+
+    # -- paths -----------------------------------------------------------------------------------
+    def _assign_work_paths(self, works: list[Work]) -> None:
+        def base_slug(w: Work) -> str:
+            title = w.title
+            main = re.split(r":\s+", title, maxsplit=1)[0]
+            return slugify(main if len(main.split()) >= 3 else title, max_words=8)
+
+        slugs: dict[str, list[Work]] = defaultdict(list)
+        for w in works:
+            slugs[base_slug(w)].append(w)
+        renames: dict[str, str] = {}
+        for slug, group in slugs.items():
+            if len(group) == 1:
+                final = {id(group[0]): slug}
+            else:
+                final = {}
+                for w in group:
+                    first = w.authors[0].mentions[0].printed if w.authors and w.authors[0].mentions \
+                        else ""
+                    fam = slugify(first.split(",")[0].split()[-1]) if first else "anon"
+                    year = w.date.year if w.date else "nd"
+                    final[id(w)] = f"{slug}-{fam}-{year}"
+                seen: Counter[str] = Counter()
+                for w in sorted(group, key=lambda w: w.records[0]):
+                    s = final[id(w)]
+                    seen[s] += 1
+                    if seen[s] > 1:
+                        final[id(w)] = f"{s}-{seen[s]}"
+            for w in group:
+                renames[w.path] = f"work/{final[id(w)]}"
+        for w in works:
+            old = w.path
+            w.path = renames[old]
+            used: set[str] = set()
+            for v in w.versions:
+                vs = _version_slug(v)
+                base, n = vs, 2
+                while vs in used:
+                    vs, n = f"{base}-{n}", n + 1
+                used.add(vs)
+                v_old = f"{old}|{v.path}"
+                v.path = f"{w.path}/{vs}"
+                for d in self.disagreements:
+                    if d.entity == v_old:
+                        d.entity = v.path
+            for d in self.disagreements:
+                if d.entity == old:
+                    d.entity = w.path
+        works.sort(key=lambda w: w.path)
+
+    # -- people ----------------------------------------------------------------------------------
+    _slots_by_work: list[tuple[Work, list[Slot]]]
+
+    def _people(self, works: list[Work]) -> list[Person]:
+        all_slots: list[Slot] = []
+        owners: list[Work] = []
+        for wi, (work, slots) in enumerate(self._slots_by_work):
+            for s in slots:
+                s.work = wi
+                all_slots.append(s)
+            owners.append(work)
+        index_of = {id(s): i for i, s in enumerate(all_slots)}
+        groups = PersonClusterer(all_slots).run()
+        persons: list[Person] = []
+        person_of: dict[int, Person] = {}
+        counts: Counter[str] = Counter()
+        for s in all_slots:
+            for n in s.names:
+                counts[n.full] += 1
+        for g in groups:
+            names = [n for i in g for n in all_slots[i].names]
+            if not names:
+                continue
+            best = preferred(names, counts)
+            variants = set()
+            for i in g:
+                for m in all_slots[i].mentions:
+                    variants.add(latex_to_unicode(m.printed))
+                    variants.update(m.forms)
+                for n in all_slots[i].names:
+                    variants.add(display(n))
+                    variants.add(latex_to_unicode(n.printed))
+            ids: dict[str, list[str]] = defaultdict(list)
+            for i in g:
+                for v in sorted(all_slots[i].ids):
+                    scheme, _, value = v.partition(":")
+                    if value not in ids[scheme]:
+                        ids[scheme].append(value)
+            p = Person(path="", name=display(best), given=best.given,
+                       family=" ".join(x for x in (best.particle, best.family) if x),
+                       variants=sorted(variants - {display(best)}),
+                       works=sorted({owners[all_slots[i].work].path for i in g}),
+                       identifiers=dict(ids))
+            persons.append(p)
+            for i in g:
+                person_of[i] = p
+        # Paths: the preferred name's slug; namesakes get the slug of their earliest work appended.
+        by_slug: dict[str, list[Person]] = defaultdict(list)
+        for p in persons:
+            by_slug[slugify(p.name, max_words=6)].append(p)
+        for slug, group in by_slug.items():
+            group.sort(key=lambda p: p.works[0] if p.works else "")
+            for k, p in enumerate(group):
+                p.path = f"person/{slug}" if k == 0 else \
+                    f"person/{slug}-{p.works[0].split('/', 1)[1][:30].rstrip('-')}"
+        for wi, (work, slots) in enumerate(self._slots_by_work):
+            positioned = sorted((s for s in slots if s.position is not None),
+                                key=lambda s: s.position)
+            work.authors = []
+            for s in positioned + [s for s in slots if s.position is None]:
+                person = person_of.get(index_of[id(s)])
+                if person is None:
+                    continue
+                work.authors.append(Authorship(position=s.position, person=person.path,
+                                               mentions=s.mentions, implied_by=s.implied_by))
+        return sorted(persons, key=lambda p: p.path)
+
+    def _apply_preferences(self, works: list[Work], persons: list[Person]) -> None:
+        by_path = {w.path: w for w in works}
+        people = {p.path: p for p in persons}
+        for pref in self.curation.prefer:
+            target = by_path.get(pref.entity) or people.get(pref.entity)
+            if target is None or not hasattr(target, pref.field):
+                from ..errors import ConfigError
+                raise ConfigError(f"{self.curation.path}:{pref.line}: no {pref.entity!r} with a "
+                                  f"field {pref.field!r}")
+            setattr(target, pref.field, pref.value)
+
+
+def _more_precise(a: PartialDate, b: PartialDate) -> bool:
+    rank = {"year": 0, "month": 1, "day": 2}
+    return rank[a.precision] > rank[b.precision] and not a.inferred
+
+
+def _group_kind(gkey: str, groups: dict[str, list[Record]]) -> Kind:
+    if gkey == "preprint":
+        return Kind.PREPRINT
+    return Kind(gkey.split("|", 1)[0])
+
+
+def _version_slug(v: Version) -> str:
+    if v.kind == Kind.PREPRINT:
+        return "preprint"
+    if v.edition:
+        parts = v.edition.split("/")
+        series = parts[1] if len(parts) > 1 else "venue"
+        if v.kind == Kind.JOURNAL:
+            year = v.date.year if v.date else (parts[2] if len(parts) > 2 else "")
+            return f"{series}-{year}".strip("-")
+        return "-".join(parts[1:])
+    return v.kind.value if v.kind != Kind.UNKNOWN else "version"
+
+
+def resolve(inputs: Iterable[SourceRecords], *, curation: Curation | None = None) -> Resolution:
+    """Resolve the records of several sources into one set of works, people and venues."""
+    resolver = Resolver(inputs, curation=curation)
+    resolver._slots_by_work = []
+    return resolver.run()

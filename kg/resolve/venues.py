@@ -1,0 +1,225 @@
+"""Venue names: series vs edition, ordinals, tags like 'ICLR24', workshops held at a conference, repositories.
+
+A printed venue is analysed into a :class:`VenueKey`: the series it belongs to (a key that is equal for
+'The Twelfth International Conference on Learning Representations' and 'In International Conference on
+Learning Representations, 2024'), its acronym where the data shows one, and what identifies the edition.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..records import Kind, Record
+from ..text import clean_whitespace, fold, latex_to_unicode
+
+_UNITS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+          "eighth": 8, "ninth": 9}
+_TEENS = {"tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+          "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19}
+_TENS_ORD = {"twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60,
+             "seventieth": 70, "eightieth": 80, "ninetieth": 90}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+_ORDINAL_WORD = (
+    r"(?:(?:" + "|".join(_TENS) + r")[-\s]?(?:" + "|".join(_UNITS) + r")|"
+    + "|".join(list(_TEENS) + list(_TENS_ORD) + list(_UNITS)) + r")"
+)
+_ORDINAL = re.compile(
+    r"^(?:the\s+)?(?:(?P<num>\d{1,3})(?:st|nd|rd|th)|(?P<word>" + _ORDINAL_WORD + r"))\b[\s.]*",
+    re.I,
+)
+_PROCEEDINGS = re.compile(r"^(?:in\s+)?(?:(?:the\s+)?proc(?:eedings|\.)?\s+of\s+(?:the\s+)?)?", re.I)
+_LEADING_YEAR = re.compile(r"^(?:(?:19|20)\d{2})\s+")
+_TRAILING_YEAR = re.compile(r"[\s,]+(?:'\d{2}|(?:19|20)\d{2})\s*$")
+# 'Advances in Neural Information Processing Systems 33': a trailing number is the edition's volume.
+_TRAILING_NUMBER = re.compile(r"(?<=[A-Za-z])\s+(\d{1,3})\s*$")
+_ACRONYM_PAREN = re.compile(r"\s*\(\s*([A-Z][A-Za-z&\-]*[A-Z][A-Za-z]*)\s*(?:'?\d{2}|\d{4})?\s*\)")
+_TAG = re.compile(r"^([A-Z][A-Za-z&\-]*[A-Za-z])\s?'?(\d{2}|\d{4})$")
+_HOSTED_PREFIX = re.compile(
+    r"^(?P<host>[A-Z][A-Za-z&\-]*[A-Z][A-Za-z]*)\s?'?(?P<year>\d{4}|\d{2})\s+(?P<rest>.*\bworkshops?\b.*)$",
+    re.I)
+_HOSTED_SUFFIX = re.compile(
+    r"^(?P<rest>.*\bworkshops?\b.*?)\s+(?:at|@|co-located with)\s+(?P<host>[A-Z][A-Za-z&\-]+)\s?'?"
+    r"(?P<year>\d{4}|\d{2})?$", re.I)
+_WORKSHOP_ON = re.compile(r"^(?:the\s+)?(?:\d+(?:st|nd|rd|th)\s+)?(?:international\s+)?workshops?\s+on\s+"
+                          r"(?:the\s+)?", re.I)
+_REPOSITORIES = [
+    (re.compile(r"\barxiv\b|\bcorr\b", re.I), "arXiv"),
+    (re.compile(r"\bbiorxiv\b", re.I), "bioRxiv"),
+    (re.compile(r"\bmedrxiv\b", re.I), "medRxiv"),
+    (re.compile(r"\bssrn\b", re.I), "SSRN"),
+]
+
+
+def ordinal_value(text: str) -> int | None:
+    """'Twelfth' -> 12, 'Forty-first' -> 41, '33rd' -> 33."""
+    m = _ORDINAL.match(text.strip())
+    if not m:
+        return None
+    if m.group("num"):
+        return int(m.group("num"))
+    word = m.group("word").lower().replace(" ", "-")
+    for table in (_UNITS, _TEENS, _TENS_ORD):
+        if word in table:
+            return table[word]
+    tens, _, unit = word.partition("-")
+    if not unit:  # 'fortyfirst'
+        for t in _TENS:
+            if word.startswith(t):
+                tens, unit = t, word[len(t):]
+    return _TENS.get(tens, 0) + _UNITS.get(unit, 0) or None
+
+
+def expand_year(text: str) -> int:
+    """'24' -> 2024, '98' -> 1998, '2023' -> 2023 (two-digit years pivot at 50)."""
+    y = int(text)
+    if y >= 100:
+        return y
+    return 2000 + y if y < 50 else 1900 + y
+
+
+@dataclass(frozen=True)
+class Tag:
+    acronym: str
+    year: int | None
+
+
+def parse_tag(text: str | None) -> Tag | None:
+    """'ICLR24' -> Tag('ICLR', 2024); 'ICLR 2024' -> the same."""
+    if not text:
+        return None
+    m = _TAG.match(text.strip())
+    if not m:
+        return None
+    return Tag(m.group(1), expand_year(m.group(2)))
+
+
+@dataclass(frozen=True)
+class VenueKey:
+    """What a printed venue tells about its series and edition."""
+
+    series_key: str  # equal for every printed form of one series
+    series_name: str  # the series' name without ordinal, year and 'Proceedings of'
+    kind: str  # 'conference', 'workshop', 'journal', 'repository', 'book', 'other'
+    acronym: str | None = None
+    ordinal: int | None = None
+    year: int | None = None  # the edition's year when the name or tag carries it
+    host: Tag | None = None  # the conference a workshop was held at
+    edition_name: str | None = None  # the full printed name of the edition
+
+
+_KIND_NAMES = {Kind.CONFERENCE: "conference", Kind.WORKSHOP: "workshop", Kind.JOURNAL: "journal",
+               Kind.PREPRINT: "repository", Kind.BOOK: "book", Kind.CHAPTER: "book",
+               Kind.PROCEEDINGS: "conference", Kind.THESIS: "school", Kind.REPORT: "institution"}
+
+
+def analyse(name: str, *, kind: Kind = Kind.UNKNOWN, tag: str | None = None,
+            host: str | None = None) -> VenueKey:
+    """Analyse a printed venue name (plus the tag and host printed beside it, if any).
+
+    >>> v = analyse("The Twelfth International Conference on Learning Representations", tag="ICLR24")
+    >>> (v.series_key, v.acronym, v.ordinal, v.year)
+    ('international conference on learning representations', 'ICLR', 12, 2024)
+    >>> analyse("In International Conference on Learning Representations, 2023").series_key
+    'international conference on learning representations'
+    >>> v = analyse("ICLR 2024 Workshop on AI4DifferentialEquations In Science", kind=Kind.WORKSHOP)
+    >>> (v.series_key, v.host, v.kind)
+    ('ai4differentialequations in science', Tag(acronym='ICLR', year=2024), 'workshop')
+    >>> analyse("arXiv preprint arXiv:2306.16788").series_key
+    'arxiv'
+    """
+    text = clean_whitespace(latex_to_unicode(name))
+    edition_name = text
+    for pattern, repo in _REPOSITORIES:
+        if pattern.search(text) and (kind in (Kind.PREPRINT, Kind.UNKNOWN, Kind.OTHER, Kind.JOURNAL)
+                                     or re.search(r"preprint|e-?print", text, re.I)):
+            return VenueKey(series_key=fold(repo), series_name=repo, kind="repository",
+                            acronym=None, edition_name=repo)
+    tag_info = parse_tag(tag)
+    host_info = parse_tag(host)
+    text = _PROCEEDINGS.sub("", text, count=1).strip()
+    m = _HOSTED_PREFIX.match(text)
+    if m:
+        host_info = host_info or Tag(m.group("host"), expand_year(m.group("year")))
+        text = m.group("rest")
+    else:
+        m = _HOSTED_SUFFIX.match(text)
+        if m:
+            yr = m.group("year")
+            host_info = host_info or Tag(m.group("host"), expand_year(yr) if yr else None)
+            text = m.group("rest")
+    ordinal = None
+    year = None
+    for _ in range(3):  # 'The 2024 Twelfth ...', 'Twelfth ... 2024': strip in any order
+        changed = False
+        om = _ORDINAL.match(text)
+        if om and len(text) > om.end():
+            ordinal = ordinal or ordinal_value(text)
+            text = text[om.end():].strip()
+            changed = True
+        ym = _LEADING_YEAR.match(text)
+        if ym:
+            year = year or int(ym.group(0))
+            text = text[ym.end():].strip()
+            changed = True
+        ty = _TRAILING_YEAR.search(text)
+        if ty and ty.start() >= 2:
+            year = year or expand_year(ty.group(0).strip(" ,'"))
+            text = text[: ty.start()].strip()
+            changed = True
+        tn = _TRAILING_NUMBER.search(text)
+        if tn and len(text.split()) >= 3:
+            ordinal = ordinal or int(tn.group(1))
+            text = text[: tn.start()].strip()
+            changed = True
+        if not changed:
+            break
+    acronym = None
+    am = _ACRONYM_PAREN.search(text)
+    if am:
+        acronym = am.group(1)
+    vkind = _KIND_NAMES.get(kind, "other")
+    if re.search(r"\bworkshops?\b", text, re.I):
+        vkind = "workshop"
+    elif vkind in ("other",) and re.search(r"\bconference\b|\bsymposium\b|\bcongress\b", text, re.I):
+        vkind = "conference"
+    series_name = text
+    if vkind == "workshop":
+        # A workshop's name carries the year's theme after a colon; the series is the part before it.
+        series_name = re.split(r":\s+", series_name, maxsplit=1)[0]
+    key_text = _ACRONYM_PAREN.sub(" ", series_name)
+    if vkind == "workshop":
+        key_text = _WORKSHOP_ON.sub("", key_text)
+    series_key = re.sub(r"^the ", "", fold(key_text))
+    if acronym is None and re.fullmatch(r"[A-Z][A-Za-z&\-]*[A-Z][A-Za-z]*", series_name.strip()):
+        acronym = series_name.strip()  # the venue is printed by its acronym alone ('NeurIPS 2020')
+    if tag_info:
+        if vkind == "workshop" and host_info is None:
+            host_info = tag_info
+        elif vkind != "workshop":
+            acronym = acronym or tag_info.acronym
+            year = year or tag_info.year
+    if not series_key:
+        series_key = fold(acronym or name)
+    return VenueKey(series_key=series_key, series_name=series_name.strip(" ,.;"), kind=vkind,
+                    acronym=acronym, ordinal=ordinal, year=year, host=host_info,
+                    edition_name=edition_name)
+
+
+def record_venue(record: Record) -> VenueKey | None:
+    """The venue key of a record, or None when the record names no venue."""
+    v = record.venue
+    if v is None or not v.name.strip():
+        if record.kind == Kind.PREPRINT and record.first_id("arxiv"):
+            return VenueKey(series_key="arxiv", series_name="arXiv", kind="repository",
+                            edition_name="arXiv")
+        return None
+    key = analyse(v.name, kind=record.kind, tag=v.tag, host=v.host)
+    if key.acronym is None and v.series and re.fullmatch(r"[A-Z][A-Za-z&\-]*[A-Z]", v.series.strip()):
+        key = VenueKey(**{**key.__dict__, "acronym": v.series.strip()})
+    for alt in v.printed:  # another printed form in the same record may carry the acronym
+        other = analyse(alt, kind=record.kind, tag=v.tag, host=v.host)
+        if key.acronym is None and other.acronym:
+            key = VenueKey(**{**key.__dict__, "acronym": other.acronym})
+    return key

@@ -1,0 +1,330 @@
+"""Clustering records into works: shared identifiers first, then equal or near-equal titles with author and
+year evidence, compared only inside blocks so the cost stays near-linear. Identifier conflicts and
+likely-same pairs are found on the way and reported instead of merged."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from ..identifiers import ArxivId
+from ..names import family_key, given_compatible
+from ..records import Kind, Record
+from ..text import fold, main_title_key, title_key
+from .model import Candidate, IdentifierConflict
+
+ID_SCHEMES = ("doi", "arxiv", "openreview", "acl")
+_STOPWORDS = set("""a an and are as at be by for from in into is it its of on or the to via with
+without using towards toward through over under under based new study approach method methods
+learning neural networks network deep model models""".split())
+MAX_BLOCK = 400  # a blocking key shared by more records than this is too common to compare on
+
+
+class UnionFind:
+    """Disjoint sets over 0..n-1 with the smallest index as representative (deterministic)."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a: int, b: int) -> int:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return ra
+        lo, hi = min(ra, rb), max(ra, rb)
+        self.parent[hi] = lo
+        return lo
+
+    def groups(self) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = defaultdict(list)
+        for i in range(len(self.parent)):
+            out[self.find(i)].append(i)
+        return out
+
+
+@dataclass
+class Features:
+    """What clustering compares, computed once per record."""
+
+    title: str
+    main: str
+    families: list[str]
+    year: int | None
+    ids: dict[str, str] = field(default_factory=dict)
+
+
+def features(record: Record) -> Features:
+    names = record.authors
+    return Features(
+        title=title_key(record.title or ""),
+        main=main_title_key(record.title or ""),
+        families=[family_key(a) for a in names],
+        year=record.date.year if record.date and "year" not in record.date.inferred else
+        (record.date.year if record.date else None),
+        ids={s: v for s in ID_SCHEMES if (v := record.first_id(s))},
+    )
+
+
+def authors_agree(a: Features, b: Features, *, require: bool = False) -> bool:
+    """Do two author lists plausibly describe one paper? Empty lists agree unless ``require``."""
+    if not a.families or not b.families:
+        return not require
+    sa, sb = set(a.families), set(b.families)
+    shared = len(sa & sb)
+    return shared >= 1 and shared >= 0.5 * min(len(sa), len(sb))
+
+
+def years_agree(a: Features, b: Features, *, window: int = 3) -> bool:
+    return a.year is None or b.year is None or abs(a.year - b.year) <= window
+
+
+def titles_match(a: Features, b: Features) -> bool:
+    if not a.title or not b.title:
+        return False
+    if a.title == b.title:
+        return True
+    return fuzz.ratio(a.title, b.title) >= 93
+
+
+class WorkClusterer:
+    """Clusters records into works. Records are processed in uid order, so the result does not depend
+    on the order sources were given in."""
+
+    def __init__(self, records: list[Record], *, not_same: Iterable[tuple[str, str]] = (),
+                 same: Iterable[tuple[str, str]] = ()) -> None:
+        self.records = sorted(records, key=lambda r: r.uid)
+        self.index = {r.uid: i for i, r in enumerate(self.records)}
+        self.feats = [features(r) for r in self.records]
+        self.uf = UnionFind(len(self.records))
+        self.conflicts: list[IdentifierConflict] = []
+        self.candidates: list[Candidate] = []
+        self.excluded_ids: dict[int, set[tuple[str, str]]] = defaultdict(set)
+        self._not_same = [(self.index[a], self.index[b]) for a, b in not_same
+                          if a in self.index and b in self.index]
+        self._same = [(self.index[a], self.index[b]) for a, b in same
+                      if a in self.index and b in self.index]
+
+    # -- constraints ---------------------------------------------------------------------------
+    def _allowed(self, a: int, b: int) -> bool:
+        ra, rb = self.uf.find(a), self.uf.find(b)
+        if ra == rb:
+            return True
+        for x, y in self._not_same:
+            rx, ry = self.uf.find(x), self.uf.find(y)
+            if {rx, ry} == {ra, rb}:
+                return False
+        return True
+
+    def _union(self, a: int, b: int) -> None:
+        if self._allowed(a, b):
+            self.uf.union(a, b)
+
+    # -- passes --------------------------------------------------------------------------------
+    def run(self) -> list[list[Record]]:
+        self._by_identifiers()
+        self._by_equal_titles()
+        self._by_near_titles()
+        for a, b in self._same:
+            self.uf.union(a, b)  # a curated 'same' overrides the automatic decision
+        self._members = self.uf.groups()
+        self._resolve_conflict_owners()
+        self._find_candidates()
+        groups = sorted(self.uf.groups().values(), key=lambda g: self.records[g[0]].uid)
+        return [[self.records[i] for i in g] for g in groups]
+
+    def _by_identifiers(self) -> None:
+        for scheme in ID_SCHEMES:
+            groups: dict[str, list[int]] = defaultdict(list)
+            for i, f in enumerate(self.feats):
+                for value in self.records[i].ids(scheme):
+                    groups[value].append(i)
+            for value in sorted(groups):
+                members = groups[value]
+                if len(members) < 2:
+                    continue
+                # Split the claimants into papers: records that agree on title (or authors and year).
+                papers: list[list[int]] = []
+                for i in members:
+                    for paper in papers:
+                        j = paper[0]
+                        if titles_match(self.feats[i], self.feats[j]) or (
+                            self.feats[i].main and self.feats[i].main == self.feats[j].main
+                            and authors_agree(self.feats[i], self.feats[j], require=True)
+                        ):
+                            paper.append(i)
+                            break
+                    else:
+                        papers.append([i])
+                for paper in papers:
+                    for j in paper[1:]:
+                        self._union(paper[0], j)
+                if len(papers) > 1:
+                    self.conflicts.append(IdentifierConflict(
+                        scheme=scheme, value=value,
+                        claimants=[[self.records[i].uid for i in p] for p in papers]))
+                    for i in members:
+                        self.excluded_ids[i].add((scheme, value))
+
+    def _by_equal_titles(self) -> None:
+        groups: dict[str, list[int]] = defaultdict(list)
+        for i, f in enumerate(self.feats):
+            if f.title:
+                groups[f.title].append(i)
+        for key in sorted(groups):
+            members = groups[key]
+            # A very short generic title ('Introduction') needs author evidence to merge.
+            generic = len(key.split()) < 3
+            for x, i in enumerate(members):
+                for j in members[x + 1:]:
+                    fi, fj = self.feats[i], self.feats[j]
+                    if self._id_mismatch(i, j):
+                        continue
+                    if authors_agree(fi, fj, require=generic) and years_agree(fi, fj):
+                        self._union(i, j)
+
+    def _id_mismatch(self, i: int, j: int) -> bool:
+        """Two records carrying different values of one identifier scheme are different papers
+        (a DOI or an arXiv id names one paper), unless that id is itself in conflict."""
+        a, b = self.feats[i].ids, self.feats[j].ids
+        for scheme in ("doi", "arxiv"):
+            if scheme in a and scheme in b and a[scheme] != b[scheme]:
+                if (scheme, a[scheme]) in self.excluded_ids[i] or \
+                        (scheme, b[scheme]) in self.excluded_ids[j]:
+                    continue
+                return True
+        return False
+
+    def _blocks(self, keyfn) -> dict[str, list[int]]:
+        blocks: dict[str, list[int]] = defaultdict(list)
+        for i, f in enumerate(self.feats):
+            for k in keyfn(f):
+                blocks[k].append(i)
+        return blocks
+
+    def _by_near_titles(self) -> None:
+        def keys(f: Features) -> list[str]:
+            words = f.title.split()
+            if len(words) < 4:
+                return []
+            return ["p:" + " ".join(words[:4]), "s:" + " ".join(words[-4:])]
+
+        for key, members in sorted(self._blocks(keys).items()):
+            if len(members) < 2 or len(members) > MAX_BLOCK:
+                continue
+            for x, i in enumerate(members):
+                for j in members[x + 1:]:
+                    if self.uf.find(i) == self.uf.find(j):
+                        continue
+                    fi, fj = self.feats[i], self.feats[j]
+                    if fi.title != fj.title and titles_match(fi, fj) and \
+                            authors_agree(fi, fj, require=True) and years_agree(fi, fj) and \
+                            not self._id_mismatch(i, j):
+                        self._union(i, j)
+
+    def _resolve_conflict_owners(self) -> None:
+        """Weigh the evidence for which paper owns a conflicting identifier."""
+        for conflict in self.conflicts:
+            scores = []
+            for paper in conflict.claimants:
+                idx = [self.index[u] for u in paper]
+                members = self._members[self.uf.find(idx[0])]
+                score, notes = 0, []
+                sources = {self.records[i].source for i in members
+                           if conflict.value in self.records[i].ids(conflict.scheme)}
+                title = self.records[idx[0]].title or ""
+                if conflict.scheme == "arxiv":
+                    ym = ArxivId(conflict.value).year_month
+                    dates = [self.records[i].date for i in members
+                             if self.records[i].kind == Kind.PREPRINT and self.records[i].date
+                             and self.records[i].date.month and not self.records[i].date.inferred]
+                    if ym and dates:
+                        first = min(dates, key=lambda d: d.sort_key())
+                        if (first.year, first.month) == ym:
+                            score += 2
+                            notes.append(f"{title!r}: first preprint date {first.isoformat()} is in "
+                                         f"the month the identifier encodes ({ym[0]}-{ym[1]:02d})")
+                        else:
+                            score -= 2
+                            notes.append(f"{title!r}: first preprint date {first.isoformat()} is not "
+                                         f"in the month the identifier encodes ({ym[0]}-{ym[1]:02d})")
+                notes.append(f"{title!r}: claimed by {len(sources)} source(s): "
+                             f"{', '.join(sorted(sources))}")
+                score += len(sources)
+                scores.append((score, paper[0], notes))
+            conflict.evidence = [n for _, _, notes in scores for n in notes]
+            ranked = sorted(scores, key=lambda s: -s[0])
+            if len(ranked) > 1 and ranked[0][0] > ranked[1][0]:
+                conflict.owner = ranked[0][1]  # a record uid; mapped to a work path later
+
+    def _find_candidates(self) -> None:
+        """Pairs of works sharing rare title words and authors, not merged: listed with reasons."""
+        df: Counter[str] = Counter()
+        tokens = []
+        for f in self.feats:
+            toks = {t for t in f.title.split() if len(t) >= 4 and t not in _STOPWORDS}
+            tokens.append(toks)
+            df.update(toks)
+        blocks: dict[str, list[int]] = defaultdict(list)
+        for i, toks in enumerate(tokens):
+            for t in toks:
+                if 1 < df[t] <= 50:
+                    blocks[t].append(i)
+        seen: set[tuple[int, int]] = set()
+        for t in sorted(blocks):
+            members = blocks[t]
+            for x, i in enumerate(members):
+                for j in members[x + 1:]:
+                    ri, rj = self.uf.find(i), self.uf.find(j)
+                    if ri == rj or (min(ri, rj), max(ri, rj)) in seen:
+                        continue
+                    shared = tokens[i] & tokens[j]
+                    if len(shared) < 2:
+                        continue
+                    fi, fj = self.feats[i], self.feats[j]
+                    tsr = fuzz.token_set_ratio(fi.title, fj.title)
+                    if tsr < 80 or not authors_agree(fi, fj, require=True):
+                        continue
+                    seen.add((min(ri, rj), max(ri, rj)))
+                    self.candidates.append(self._candidate(ri, rj, tsr, shared))
+
+    def _candidate(self, ri: int, rj: int, tsr: float, shared: set[str]) -> Candidate:
+        mi, mj = self._members[ri], self._members[rj]
+        fa = set().union(*(self.feats[i].families for i in mi))
+        fb = set().union(*(self.feats[i].families for i in mj))
+        reasons = [f"titles share {len(shared)} distinctive words ({', '.join(sorted(shared))}); "
+                   f"token-set similarity {tsr:.0f}/100"]
+        common = fa & fb
+        reasons.append(f"{len(common)} shared author family names of {len(fa)} and {len(fb)}")
+        if fa != fb and (fa < fb or fb < fa):
+            reasons.append("one author list extends the other (a grown author list)")
+        score = round(0.6 * tsr / 100 + 0.4 * len(common) / max(1, min(len(fa), len(fb))), 3)
+        # An arXiv id of one side whose month matches a preprint date of the other side.
+        for side, other in ((mi, mj), (mj, mi)):
+            for i in side:
+                a = self.records[i].first_id("arxiv")
+                ym = ArxivId(a).year_month if a else None
+                for j in other:
+                    d = self.records[j].date
+                    if ym and d and d.month and self.records[j].kind == Kind.PREPRINT \
+                            and not d.inferred and (d.year, d.month) == ym \
+                            and not self.records[j].first_id("arxiv"):
+                        reasons.append(f"preprint date {d.isoformat()} ({self.records[j].uid}) is in the "
+                                       f"month of arXiv:{a} ({self.records[i].uid})")
+                        score = round(min(1.0, score + 0.1), 3)
+                        break
+        a_uid, b_uid = sorted([self.records[ri].uid, self.records[rj].uid])
+        return Candidate(a=a_uid, b=b_uid, score=score, reasons=list(dict.fromkeys(reasons)))
+
+
+def fold_equal(a: str, b: str) -> bool:
+    return fold(a) == fold(b)
