@@ -58,6 +58,7 @@ class Mention:
     printed: str
     record: str
     forms: list[str] = field(default_factory=list)  # other printed forms in the same record
+    index: int | None = None  # the name's 0-based place in the record's author list
 
 
 @dataclass

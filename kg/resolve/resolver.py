@@ -378,7 +378,7 @@ class Resolver:
                 name = r.authors[i]
                 forms = r.printed_authors[i] if i < len(r.printed_authors) else []
                 slots[pos].names.append(name)
-                slots[pos].mentions.append(Mention(printed=name.printed, record=r.uid, forms=forms))
+                slots[pos].mentions.append(Mention(printed=name.printed, record=r.uid, forms=forms, index=i))
                 if name.identifier:
                     slots[pos].ids.add(name.identifier)
         # Authors a source implies (a profile's owner): aligned with a printed name if one fits.

@@ -1,0 +1,365 @@
+"""From a resolution to RDF quads, in the shape ``MODEL.md`` fixes.
+
+The merged view goes into the default graph; what each source said goes, unmerged, into one named graph
+per source document; disagreements and identifier conflicts into the quality graph; facts derived for
+fast questions (collaboration pairs, counts) into the derived graph.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from itertools import combinations
+from urllib.parse import quote
+
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
+
+from .. import identifiers as idmod
+from ..records import Kind, PartialDate, Record
+from ..resolve.model import Resolution, Work
+from ..text import latex_to_unicode
+from .namespaces import DCTERMS, FABIO, FRBR, KG, OWL, PRISM, PRO, PROV, RDF, SCHEMA, XSD
+
+DEFAULT = DefaultGraph()
+
+VERSION_TYPES = {
+    Kind.PREPRINT: FABIO.Preprint, Kind.CONFERENCE: FABIO.ConferencePaper,
+    Kind.WORKSHOP: FABIO.WorkshopPaper, Kind.JOURNAL: FABIO.JournalArticle, Kind.BOOK: FABIO.Book,
+    Kind.CHAPTER: FABIO.BookChapter, Kind.THESIS: FABIO.Thesis, Kind.REPORT: FABIO.ReportDocument,
+    Kind.PROCEEDINGS: FABIO.AcademicProceedings, Kind.OTHER: FABIO.Expression,
+    Kind.UNKNOWN: FABIO.Expression,
+}
+EDITION_TYPES = {"conference": FABIO.ConferenceProceedings, "workshop": FABIO.WorkshopProceedings,
+                 "journal": FABIO.JournalVolume, "book": FABIO.Book}
+SERIES_TYPES = {"conference": [FABIO.Series, SCHEMA.CreativeWorkSeries],
+                "workshop": [FABIO.Series, SCHEMA.CreativeWorkSeries],
+                "journal": [FABIO.Journal, SCHEMA.Periodical],
+                "repository": [FABIO.Repository, SCHEMA.CreativeWorkSeries]}
+ID_PROPERTIES = {"arxiv": FABIO.hasArXivId, "doi": PRISM.doi, "openreview": KG.openReviewId}
+
+
+def date_literal(d: PartialDate) -> Literal:
+    """A date as xsd:date, xsd:gYearMonth or xsd:gYear, by its precision."""
+    datatype = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}[d.precision]
+    return Literal(d.isoformat(), datatype=datatype)
+
+
+def lit(value: str) -> Literal:
+    return Literal(value)
+
+
+class Mapper:
+    """Mints IRIs under one base and yields the quads of a resolution."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base if base.endswith("/") else base + "/"
+        self.quality = NamedNode(self.base + "graph/quality")
+        self.derived = NamedNode(self.base + "graph/derived")
+
+    def iri(self, path: str) -> NamedNode:
+        return NamedNode(self.base + path)
+
+    def source_graph(self, source_id: str) -> NamedNode:
+        return NamedNode(self.base + "source/" + quote(source_id, safe=""))
+
+    def record_iri(self, record: Record) -> NamedNode:
+        return NamedNode(self.base + "source/" + quote(record.source, safe="") + "/record/"
+                         + quote(record.key, safe=""))
+
+    # ------------------------------------------------------------------------------------------
+    def quads(self, res: Resolution) -> Iterator[Quad]:
+        yield from self._sources(res)
+        work_of = res.work_of()
+        person_of_record: dict[tuple[str, int], str] = {}
+        for w in res.works:
+            yield from self._work(w, res)
+            for a in w.authors:
+                for m in a.mentions:
+                    if m.index is not None:
+                        person_of_record[(m.record, m.index)] = a.person
+        for p in res.persons:
+            yield from self._person(p, res)
+        for s in res.series:
+            yield from self._series(s)
+        for e in res.editions:
+            yield from self._edition(e)
+        for rec in res.records.values():
+            yield from self._record(rec, work_of.get(rec.uid), person_of_record)
+        yield from self._quality(res)
+        yield from self._derived(res)
+
+    def _t(self, s, p, o, g=DEFAULT) -> Quad:
+        return Quad(s, p, o, g)
+
+    def _sources(self, res: Resolution) -> Iterator[Quad]:
+        for info in res.sources.values():
+            s = self.source_graph(info.id)
+            yield self._t(s, RDF.type, KG.SourceDocument)
+            yield self._t(s, RDF.type, PROV.Entity)
+            yield self._t(s, SCHEMA.name, lit(info.filename.rsplit("/", 1)[-1]))
+            yield self._t(s, KG.format, lit(info.format))
+            yield self._t(s, KG.trust, Literal(str(info.trust), datatype=XSD.decimal))
+            if info.origin:
+                yield self._t(s, KG.origin, lit(info.origin))
+            if info.captured:
+                yield self._t(s, KG.captured, date_literal(info.captured))
+            if info.owner:
+                yield self._t(s, KG.owner, lit(info.owner))
+
+    def _identifiers(self, subject: NamedNode, ids: dict[str, list[str]], g=DEFAULT
+                     ) -> Iterator[Quad]:
+        for scheme in sorted(ids):
+            for value in ids[scheme]:
+                prop = ID_PROPERTIES.get(scheme)
+                if prop is not None:
+                    yield self._t(subject, prop, lit(value), g)
+                if scheme == "url":
+                    yield self._t(subject, SCHEMA.url, lit(value), g)
+                    continue
+                # A hash IRI: the identifier node is described in its subject's own document.
+                pv = NamedNode(f"{subject.value}#{scheme}-{quote(value, safe='')}")
+                yield self._t(subject, SCHEMA.identifier, pv, g)
+                yield self._t(pv, RDF.type, SCHEMA.PropertyValue, g)
+                yield self._t(pv, SCHEMA.propertyID, lit(idmod.LABELS.get(scheme, scheme)), g)
+                yield self._t(pv, SCHEMA.value, lit(value), g)
+                resolvable = idmod.resolvable(scheme, value)
+                if resolvable:
+                    yield self._t(subject, SCHEMA.sameAs, NamedNode(resolvable), g)
+
+    def _work(self, w: Work, res: Resolution) -> Iterator[Quad]:
+        s = self.iri(w.path)
+        yield self._t(s, RDF.type, FABIO.Work)
+        yield self._t(s, RDF.type, SCHEMA.ScholarlyArticle)
+        yield self._t(s, SCHEMA.name, lit(w.title))
+        if w.date:
+            yield self._t(s, SCHEMA.datePublished, date_literal(w.date))
+        if w.abstract:
+            yield self._t(s, SCHEMA.abstract, lit(w.abstract))
+        yield self._t(s, KG.authorListComplete,
+                      Literal("true" if w.authors_complete else "false", datatype=XSD.boolean))
+        for subject in w.subjects:
+            yield self._t(s, SCHEMA.keywords, lit(subject))
+        yield from self._identifiers(s, w.identifiers)
+        implied_n = 0
+        for a in w.authors:
+            person = self.iri(a.person)
+            yield self._t(s, SCHEMA.author, person)
+            if a.position is not None:
+                node = self.iri(f"{w.path}/author/{a.position}")
+            else:
+                implied_n += 1
+                node = self.iri(f"{w.path}/author/implied-{implied_n}")
+            yield self._t(s, PRO.isDocumentContextFor, node)
+            yield self._t(node, RDF.type, PRO.RoleInTime)
+            yield self._t(node, PRO.withRole, PRO.author)
+            yield self._t(node, PRO.isHeldBy, person)
+            yield self._t(node, PRO.relatesToDocument, s)
+            if a.position is not None:
+                yield self._t(node, SCHEMA.position, Literal(str(a.position), datatype=XSD.integer))
+            else:
+                yield self._t(node, KG.implied, Literal("true", datatype=XSD.boolean))
+            forms = []
+            for m in a.mentions:
+                forms.append(latex_to_unicode(m.printed))
+                forms += m.forms
+            for form in sorted(set(forms)):
+                yield self._t(node, KG.statedAs, lit(form))
+            for uid in sorted(set(m.record for m in a.mentions) | set(a.implied_by)):
+                yield self._t(node, PROV.wasDerivedFrom, self.record_iri(res.records[uid]))
+        for v in w.versions:
+            vs = self.iri(v.path)
+            yield self._t(s, SCHEMA.workExample, vs)
+            yield self._t(s, FRBR.realization, vs)
+            yield self._t(vs, SCHEMA.exampleOfWork, s)
+            yield self._t(vs, FRBR.realizationOf, s)
+            yield self._t(vs, RDF.type, VERSION_TYPES[v.kind])
+            yield self._t(vs, RDF.type, SCHEMA.ScholarlyArticle)
+            yield self._t(vs, KG.versionKind, lit(v.kind.value))
+            yield self._t(vs, SCHEMA.name, lit(v.title))
+            if v.date:
+                yield self._t(vs, SCHEMA.datePublished, date_literal(v.date))
+            if v.edition:
+                ed = self.iri(v.edition)
+                yield self._t(vs, SCHEMA.isPartOf, ed)
+                yield self._t(vs, FRBR.partOf, ed)
+            if v.pages:
+                yield self._t(vs, SCHEMA.pagination, lit(v.pages))
+            if v.publisher:
+                yield self._t(vs, SCHEMA.publisher, lit(v.publisher))
+            yield from self._identifiers(vs, v.identifiers)
+            for uid in v.records:
+                yield self._t(vs, PROV.wasDerivedFrom, self.record_iri(res.records[uid]))
+        for uid in w.records:
+            yield self._t(s, PROV.wasDerivedFrom, self.record_iri(res.records[uid]))
+
+    def _person(self, p, res: Resolution) -> Iterator[Quad]:
+        s = self.iri(p.path)
+        yield self._t(s, RDF.type, SCHEMA.Person)
+        yield self._t(s, SCHEMA.name, lit(p.name))
+        if p.given:
+            yield self._t(s, SCHEMA.givenName, lit(p.given))
+        if p.family:
+            yield self._t(s, SCHEMA.familyName, lit(p.family))
+        for v in p.variants:
+            yield self._t(s, SCHEMA.alternateName, lit(v))
+        for scheme, values in sorted(p.identifiers.items()):
+            for value in values:
+                iri = idmod.resolvable(scheme, value)
+                if iri and scheme in ("orcid", "wikidata"):
+                    yield self._t(s, OWL.sameAs, NamedNode(iri))
+                    yield self._t(s, SCHEMA.sameAs, NamedNode(iri))
+                pv = NamedNode(f"{s.value}#{scheme}-{quote(value, safe='')}")
+                yield self._t(s, SCHEMA.identifier, pv)
+                yield self._t(pv, RDF.type, SCHEMA.PropertyValue)
+                yield self._t(pv, SCHEMA.propertyID, lit(idmod.LABELS.get(scheme, scheme)))
+                yield self._t(pv, SCHEMA.value, lit(value))
+
+    def _series(self, sr) -> Iterator[Quad]:
+        s = self.iri(sr.path)
+        for t in SERIES_TYPES.get(sr.kind, [FABIO.Series, SCHEMA.CreativeWorkSeries]):
+            yield self._t(s, RDF.type, t)
+        yield self._t(s, SCHEMA.name, lit(sr.name))
+        if sr.acronym:
+            yield self._t(s, SCHEMA.alternateName, lit(sr.acronym))
+        for n in sr.names:
+            yield self._t(s, SCHEMA.alternateName, lit(n))
+        for e in sr.editions:
+            yield self._t(s, SCHEMA.hasPart, self.iri(e))
+
+    def _edition(self, e) -> Iterator[Quad]:
+        s = self.iri(e.path)
+        yield self._t(s, RDF.type, EDITION_TYPES.get(e.kind, FABIO.AcademicProceedings))
+        yield self._t(s, SCHEMA.name, lit(e.name))
+        for n in e.names:
+            yield self._t(s, SCHEMA.alternateName, lit(n))
+        series = self.iri(e.series)
+        yield self._t(s, SCHEMA.isPartOf, series)
+        yield self._t(s, FRBR.partOf, series)
+        if e.year:
+            yield self._t(s, SCHEMA.datePublished, Literal(f"{e.year:04d}", datatype=XSD.gYear))
+        if e.ordinal:
+            yield self._t(s, KG.editionNumber, Literal(str(e.ordinal), datatype=XSD.integer))
+        if e.volume:
+            yield self._t(s, SCHEMA.volumeNumber, lit(e.volume))
+        if e.host:
+            yield self._t(s, KG.heldAt, self.iri(e.host))
+
+    def _record(self, r: Record, work: str | None, person_of: dict[tuple[str, int], str]
+                ) -> Iterator[Quad]:
+        """What one source said about one publication, unmerged, in that source's graph."""
+        g = self.source_graph(r.source)
+        s = self.record_iri(r)
+        yield self._t(s, RDF.type, KG.SourceRecord, g)
+        yield self._t(s, KG.inSource, g, g)
+        yield self._t(s, KG.recordKey, lit(r.key), g)
+        yield self._t(s, KG.line, Literal(str(r.line), datatype=XSD.integer), g)
+        if r.end_line:
+            yield self._t(s, KG.endLine, Literal(str(r.end_line), datatype=XSD.integer), g)
+        if r.raw:
+            yield self._t(s, KG.rawText, lit(r.raw), g)
+        if r.title:
+            yield self._t(s, SCHEMA.name, lit(r.title), g)
+        if r.title_printed and r.title_printed != r.title:
+            yield self._t(s, KG.titleStatedAs, lit(r.title_printed), g)
+        yield self._t(s, KG.versionKind, lit(r.kind.value), g)
+        if r.date:
+            yield self._t(s, SCHEMA.datePublished, date_literal(r.date), g)
+        if r.venue:
+            yield self._t(s, SCHEMA.isPartOf, lit(r.venue.name), g)
+            if r.venue.volume:
+                yield self._t(s, SCHEMA.volumeNumber, lit(r.venue.volume), g)
+            if r.venue.pages:
+                yield self._t(s, SCHEMA.pagination, lit(r.venue.pages), g)
+        if r.abstract:
+            yield self._t(s, SCHEMA.abstract, lit(r.abstract), g)
+        if work:
+            yield self._t(s, KG.aboutEntity, self.iri(work), g)
+        yield self._t(s, KG.authorListComplete,
+                      Literal("false" if r.authors_truncated else "true", datatype=XSD.boolean), g)
+        ids: dict[str, list[str]] = defaultdict(list)
+        for i in r.identifiers:
+            ids[i.scheme].append(i.value)
+        yield from self._identifiers(s, ids, g)
+        for i, name in enumerate(r.authors):
+            node = NamedNode(f"{s.value}/author/{i + 1}")
+            yield self._t(s, PRO.isDocumentContextFor, node, g)
+            yield self._t(node, SCHEMA.position, Literal(str(i + 1), datatype=XSD.integer), g)
+            yield self._t(node, KG.statedAs, lit(latex_to_unicode(name.printed)), g)
+            for form in (r.printed_authors[i] if i < len(r.printed_authors) else []):
+                yield self._t(node, KG.statedAs, lit(form), g)
+            person = person_of.get((r.uid, i))
+            if person:
+                yield self._t(node, PRO.isHeldBy, self.iri(person), g)
+                yield self._t(s, SCHEMA.author, self.iri(person), g)
+
+    def _quality(self, res: Resolution) -> Iterator[Quad]:
+        g = self.quality
+        for n, d in enumerate(res.disagreements, start=1):
+            s = self.iri(f"quality/disagreement/{n}")
+            yield self._t(s, RDF.type, KG.Disagreement, g)
+            yield self._t(s, KG.aboutEntity, self.iri(d.entity), g)
+            yield self._t(s, KG.field, lit(d.field), g)
+            yield self._t(s, KG.chosenValue, lit(str(d.chosen)), g)
+            yield self._t(s, KG.minor, Literal("true" if d.minor else "false", datatype=XSD.boolean), g)
+            yield self._t(s, KG.policy, lit(d.policy), g)
+            for k, v in enumerate(d.values, start=1):
+                node = self.iri(f"quality/disagreement/{n}/value/{k}")
+                yield self._t(s, KG.statedValue, node, g)
+                yield self._t(node, RDF.type, KG.StatedValue, g)
+                yield self._t(node, SCHEMA.value, lit(str(v.value)), g)
+                for uid in v.records:
+                    yield self._t(node, KG.statedBy, self.record_iri(res.records[uid]), g)
+                    yield self._t(node, DCTERMS.source,
+                                  self.source_graph(res.records[uid].source), g)
+        for n, c in enumerate(res.conflicts, start=1):
+            s = self.iri(f"quality/conflict/{n}")
+            yield self._t(s, RDF.type, KG.IdentifierConflict, g)
+            yield self._t(s, KG.identifierScheme, lit(c.scheme), g)
+            yield self._t(s, KG.identifierValue, lit(c.value), g)
+            for w in c.works:
+                yield self._t(s, KG.claimedBy, self.iri(w), g)
+            if c.owner:
+                yield self._t(s, KG.ownedBy, self.iri(c.owner), g)
+            for e in c.evidence:
+                yield self._t(s, KG.evidence, lit(e), g)
+        for n, c in enumerate(res.candidates, start=1):
+            s = self.iri(f"quality/candidate/{n}")
+            yield self._t(s, RDF.type, KG.MatchCandidate, g)
+            yield self._t(s, KG.candidate, self.iri(c.a), g)
+            yield self._t(s, KG.candidate, self.iri(c.b), g)
+            yield self._t(s, KG.score, Literal(str(c.score), datatype=XSD.decimal), g)
+            for r in c.reasons:
+                yield self._t(s, KG.reason, lit(r), g)
+
+    def _derived(self, res: Resolution) -> Iterator[Quad]:
+        """Facts recomputed on every build for fast questions: collaborating pairs and counts."""
+        g = self.derived
+        pair_years: dict[tuple[str, str], list[int | None]] = defaultdict(list)
+        person_works: Counter[str] = Counter()
+        series_works: dict[str, set[str]] = defaultdict(set)
+        edition_series = {e.path: e.series for e in res.editions}
+        for w in res.works:
+            people = sorted({a.person for a in w.authors})
+            year = w.date.year if w.date else None
+            for p in people:
+                person_works[p] += 1
+            for a, b in combinations(people, 2):
+                pair_years[(a, b)].append(year)
+            for v in w.versions:
+                if v.edition:
+                    series_works[edition_series.get(v.edition, v.edition)].add(w.path)
+        for (a, b), years in sorted(pair_years.items()):
+            s = self.iri(f"derived/collaboration/{a.split('/', 1)[1]}--{b.split('/', 1)[1]}")
+            yield self._t(s, RDF.type, KG.Collaboration, g)
+            yield self._t(s, KG.collaborator, self.iri(a), g)
+            yield self._t(s, KG.collaborator, self.iri(b), g)
+            yield self._t(s, KG.jointWorks, Literal(str(len(years)), datatype=XSD.integer), g)
+            known = [y for y in years if y is not None]
+            if known:
+                yield self._t(s, KG.firstYear, Literal(str(min(known)), datatype=XSD.integer), g)
+                yield self._t(s, KG.lastYear, Literal(str(max(known)), datatype=XSD.integer), g)
+        for p, n in sorted(person_works.items()):
+            yield self._t(self.iri(p), KG.workCount, Literal(str(n), datatype=XSD.integer), g)
+        for s_path, works in sorted(series_works.items()):
+            yield self._t(self.iri(s_path), KG.workCount,
+                          Literal(str(len(works)), datatype=XSD.integer), g)

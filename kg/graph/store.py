@@ -1,0 +1,173 @@
+"""The embedded on-disk store: built beside the current one, then switched in atomically.
+
+``<store>`` is a symbolic link to one build directory under ``<store>.d/``. A build writes a new
+directory, bulk-loads it and only then replaces the link (``os.replace`` of a link is atomic), so a build
+that fails or is killed leaves the previous graph intact and servable. A lock file keeps two builds from
+running at once. Readers open the directory the link points to when they open, and can notice a newer
+build by the link's target changing.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import Quad, Store
+
+from ..errors import BuildLockedError, StoreError
+
+DEFAULT_STORE = Path("var") / "store"
+META_FILE = "kg-build.json"
+
+
+def store_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """The store location: the argument, else ``KG_STORE``, else ``var/store``."""
+    if path:
+        return Path(path)
+    env = os.environ.get("KG_STORE")
+    return Path(env) if env else DEFAULT_STORE
+
+
+def builds_dir(path: Path) -> Path:
+    return path.parent / (path.name + ".d")
+
+
+def current_build(path: Path) -> Path | None:
+    """The build directory the store link points to, or None if there is no store yet."""
+    if path.is_symlink():
+        target = path.parent / os.readlink(path)
+        return target if target.is_dir() else None
+    if path.is_dir() and (path / META_FILE).exists():
+        return path
+    return None
+
+
+def exists(path: Path) -> bool:
+    return current_build(path) is not None
+
+
+@contextmanager
+def build_lock(path: Path) -> Iterator[None]:
+    """Hold the store's build lock; a second build fails at once with a clear message."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = path.parent / (path.name + ".lock")
+    fh = open(lock_path, "a+")
+    try:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise BuildLockedError(
+                f"{path}: another build is running ({holder}); wait for it to finish") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}")
+        fh.flush()
+        yield
+    finally:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        fh.close()
+
+
+@dataclass
+class BuildInfo:
+    path: Path
+    directory: Path
+    triples: int
+    seconds: float
+    meta: dict
+
+
+def build(path: Path, quads: Iterable[Quad], *, meta: dict | None = None,
+          keep: int = 2) -> BuildInfo:
+    """Load quads into a new build directory and switch the store link to it.
+
+    ``keep`` is how many build directories to keep (the new one and the previous one by default).
+    """
+    path = Path(path)
+    with build_lock(path):
+        root = builds_dir(path)
+        root.mkdir(parents=True, exist_ok=True)
+        _adopt_plain_directory(path, root)
+        build_id = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
+        target = root / build_id
+        partial = root / (build_id + ".partial")
+        started = time.perf_counter()
+        try:
+            store = Store(str(partial))
+            store.bulk_extend(quads)
+            store.optimize()
+            store.flush()
+            triples = len(store)
+            del store
+            info = {**(meta or {}), "triples": triples, "build": build_id,
+                    "seconds": round(time.perf_counter() - started, 3),
+                    "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+            (partial / META_FILE).write_text(json.dumps(info, indent=2), encoding="utf-8")
+            os.rename(partial, target)
+        except BaseException:
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
+        link_tmp = path.parent / (path.name + ".link-" + build_id)
+        os.symlink(os.path.relpath(target, path.parent), link_tmp)
+        os.replace(link_tmp, path)  # the switch: atomic on POSIX
+        _prune(root, keep=keep, current=target)
+        return BuildInfo(path=path, directory=target, triples=triples,
+                         seconds=time.perf_counter() - started, meta=info)
+
+
+def _adopt_plain_directory(path: Path, root: Path) -> None:
+    if path.exists() and not path.is_symlink():
+        if path.is_dir() and (path / META_FILE).exists():
+            dest = root / ("adopted-" + time.strftime("%Y%m%dT%H%M%S"))
+            os.rename(path, dest)
+            os.symlink(os.path.relpath(dest, path.parent), path)
+        else:
+            raise StoreError(f"{path} exists and is not a kg store; choose another --store path")
+
+
+def _prune(root: Path, *, keep: int, current: Path) -> None:
+    builds = sorted((d for d in root.iterdir() if d.is_dir() and not d.name.endswith(".partial")),
+                    key=lambda d: d.name)
+    for d in builds[:-keep] if keep > 0 else []:
+        if d != current:
+            shutil.rmtree(d, ignore_errors=True)
+    # Leftovers of builds that were killed before they finished.
+    for d in root.iterdir():
+        if d.name.endswith(".partial") and d != current:
+            try:
+                age = time.time() - d.stat().st_mtime
+            except OSError:
+                continue
+            if age > 60:
+                shutil.rmtree(d, ignore_errors=True)
+
+
+def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = True) -> Store:
+    """Open the current build of the store (read-only by default, so a server never writes)."""
+    p = store_path(path)
+    directory = current_build(p)
+    if directory is None:
+        raise StoreError(f"{p}: no graph has been built here yet; run 'kg build' first")
+    try:
+        return Store.read_only(str(directory)) if read_only else Store(str(directory))
+    except OSError as exc:
+        raise StoreError(f"{p}: cannot open the store: {exc}") from exc
+
+
+def build_meta(path: str | os.PathLike[str] | None = None) -> dict:
+    directory = current_build(store_path(path))
+    if directory is None:
+        return {}
+    try:
+        return json.loads((directory / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
