@@ -78,13 +78,20 @@ def register(fmt: SourceFormat) -> SourceFormat:
     return fmt
 
 
+LOAD_ERRORS: list[str] = []
+
+
 def _load() -> None:
     global _LOADED
     if _LOADED:
         return
     _LOADED = True
     for ep in entry_points(group="kg.sources"):
-        obj = ep.load()
+        try:
+            obj = ep.load()
+        except Exception as exc:  # noqa: BLE001 - a broken extension must not disable the others
+            LOAD_ERRORS.append(f"format {ep.name!r} ({ep.value}) could not be loaded: {exc}")
+            continue
         if isinstance(obj, SourceFormat):
             register(obj)
 
@@ -120,9 +127,9 @@ def detect(text: str, filename: str = "") -> SourceFormat:
     best_score, best_suffix, best_name = scored[0]
     if best_score >= 0.5:
         return table[best_name]
-    for score, by_suffix, name in scored:
-        if by_suffix:
-            return table[name]
+    by_suffix_only = [name for _, by_suffix, name in scored if by_suffix]
+    if len(by_suffix_only) == 1:  # a suffix only decides when a single format claims it
+        return table[by_suffix_only[0]]
     valid = ", ".join(sorted(table))
     raise UnknownFormatError(
         f"{filename or '<input>'}: cannot tell the format of this document; "
