@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import importlib.util
+import random
+import sys
+from itertools import combinations
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from kg.errors import ParseError
-from kg.records import Kind, ParseReport, Record
+from kg.records import Kind, ParseReport, PersonName, Record
 from kg.sources import SourceContext, detect, get, read
 from kg.sources.acl import anthology_id, iter_corpus, load_venues, parse_bytes, parse_collection_id
 
+ROOT = Path(__file__).resolve().parents[1]
 ACL = Path(__file__).resolve().parent / "data" / "acl"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "acl-anthology" / "xml"
 
@@ -253,3 +259,74 @@ def test_a_whole_real_collection() -> None:
     assert (report.records, report.set_aside, len(report.issues)) == (871, 0, 0)
     assert len({r.key for r in recs}) == 871
     assert all(r.title and r.date and r.date.year == 2020 for r in recs)
+
+
+def bench_module(name: str) -> ModuleType:
+    """A bench script imported as a module (bench/ is not a package)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_pairwise_scores_match_counting_every_pair() -> None:
+    truth_mod = bench_module("acl_truth")
+    rng = random.Random(7)
+    for _ in range(20):
+        n = rng.randint(0, 40)
+        predicted = {i: rng.randint(0, 6) for i in range(n)}
+        truth = {i: rng.randint(0, 4) for i in range(n)}
+        pairs = list(combinations(range(n), 2))
+        same_p = {pair for pair in pairs if predicted[pair[0]] == predicted[pair[1]]}
+        same_t = {pair for pair in pairs if truth[pair[0]] == truth[pair[1]]}
+        s = truth_mod.pairwise_scores(predicted, truth)
+        assert (s.true_pairs, s.predicted_pairs, s.truth_pairs) == (
+            len(same_p & same_t), len(same_p), len(same_t))
+        if same_p:
+            assert s.precision == pytest.approx(len(same_p & same_t) / len(same_p))
+        if same_t:
+            assert s.recall == pytest.approx(len(same_p & same_t) / len(same_t))
+    with pytest.raises(ValueError, match="only one of the two"):
+        truth_mod.pairwise_scores({1: "a"}, {2: "a"})
+
+
+def test_person_truth_rule(tmp_path: Path) -> None:
+    pytest.importorskip("yaml")
+    truth_mod = bench_module("acl_truth")
+    path = tmp_path / "name_variants.yaml"
+    path.write_text(
+        "- canonical: {first: Steven, last: Abney}\n"
+        "  id: steven-abney\n"
+        "  variants:\n"
+        "  - {first: Steve, last: Abney}\n"
+        "- canonical: {first: Ramzi, last: Abbès}\n"
+        "  variants:\n"
+        "  - {first: Ramzi, last: Abbes}\n"
+        "- canonical: {first: Bo, last: Li}\n"
+        "  id: bo-li-nus\n"
+        "- canonical: {first: Bo, last: Li}\n"
+        "  id: bo-li\n"
+        "  comment: May refer to several people\n", encoding="utf-8")
+    names = truth_mod.load_names(path)
+
+    def who(first: str, last: str, pid: str | None = None) -> str:
+        name = PersonName(printed=f"{first} {last}", given=first, family=last,
+                          identifier=f"acl:{pid}" if pid else None)
+        return truth_mod.truth_person(name, names)
+
+    assert who("Steve", "Abney") == who("Steven", "Abney") == "id:steven-abney"
+    assert who("Ramzi", "Abbes") == who("Ramzi", "Abbès") == "name:Ramzi Abbès"
+    assert who("Bo", "Li", "bo-li-nus") == "id:bo-li-nus"  # an explicit id wins
+    assert who("Bo", "Li") == "id:bo-li"  # a shared name without id: the catch-all entry
+    assert who("Ann", "Other") == "name:Ann Other"
+    # The baseline clusters by printed string: it fuses the two Bo Lis and splits Steve/Steven.
+    authors = [PersonName(printed="Bo Li", given="Bo", family="Li", identifier="acl:bo-li-nus"),
+               PersonName(printed="Bo Li", given="Bo", family="Li"),
+               PersonName(printed="Steve Abney", given="Steve", family="Abney"),
+               PersonName(printed="Steven Abney", given="Steven", family="Abney")]
+    s = truth_mod.scores_from_contingency(truth_mod.baseline_cells(authors, names))
+    assert (s.precision, s.recall) == (0.0, 0.0)
