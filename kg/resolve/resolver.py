@@ -468,6 +468,9 @@ class Resolver:
                         final[id(w)] = f"{s}-{seen[s]}"
             for w in group:
                 renames[w.path] = f"work/{final[id(w)]}"
+        by_entity: dict[str, list[Disagreement]] = defaultdict(list)
+        for d in self.disagreements:
+            by_entity[d.entity].append(d)
         for w in works:
             old = w.path
             w.path = renames[old]
@@ -480,12 +483,10 @@ class Resolver:
                 used.add(vs)
                 v_old = f"{old}|{v.path}"
                 v.path = f"{w.path}/{vs}"
-                for d in self.disagreements:
-                    if d.entity == v_old:
-                        d.entity = v.path
-            for d in self.disagreements:
-                if d.entity == old:
-                    d.entity = w.path
+                for d in by_entity.get(v_old, []):
+                    d.entity = v.path
+            for d in by_entity.get(old, []):
+                d.entity = w.path
         works.sort(key=lambda w: w.path)
 
     # -- people ----------------------------------------------------------------------------------
