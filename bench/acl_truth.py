@@ -10,16 +10,15 @@ import re
 import resource
 import time
 import unicodedata
-from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import yaml
 
-from kg.records import ParseReport, PersonName
+from kg.records import ParseReport, PersonName, Record
+from kg.resolve.evaluate import PairScores, pairwise
 from kg.sources.acl import iter_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,58 +85,33 @@ def truth_person(author: PersonName, names: NameTable | None = None) -> str:
     return (names or default_names()).person(author)
 
 
-@dataclass(frozen=True)
-class Scores:
-    """Pairwise scores: a pair of occurrences is a positive when both are put in one cluster."""
-
-    precision: float
-    recall: float
-    true_pairs: int
-    predicted_pairs: int
-    truth_pairs: int
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-
-def _pairs(n: int) -> int:
-    return n * (n - 1) // 2
-
-
-def scores_from_contingency(cells: Mapping[tuple[Any, Any], int]) -> Scores:
-    """Scores from counts of occurrences per (predicted cluster, true cluster).
-
-    Pairs are counted by cluster sizes, never enumerated: true pairs are the pairs inside each cell,
-    predicted pairs those inside each predicted cluster, truth pairs those inside each true one.
-    """
-    pred: Counter[Hashable] = Counter()
-    truth: Counter[Hashable] = Counter()
-    tp = 0
-    for (p, t), n in cells.items():
-        pred[p] += n
-        truth[t] += n
-        tp += _pairs(n)
-    pp = sum(_pairs(n) for n in pred.values())
-    tt = sum(_pairs(n) for n in truth.values())
-    return Scores(precision=tp / pp if pp else 1.0, recall=tp / tt if tt else 1.0,
-                  true_pairs=tp, predicted_pairs=pp, truth_pairs=tt)
-
-
 def pairwise_scores(predicted: Mapping[Hashable, Hashable], truth: Mapping[Hashable, Hashable]
-                    ) -> Scores:
-    """Pairwise precision and recall of a clustering (occurrence -> cluster) against the truth."""
+                    ) -> PairScores:
+    """Pairwise precision and recall of a clustering (occurrence -> cluster) against the truth.
+
+    Both must cover the same occurrences: scoring only the overlap would hide a clustering that
+    lost some.
+    """
     missing = predicted.keys() ^ truth.keys()
     if missing:
         raise ValueError(f"{len(missing)} occurrences are in only one of the two clusterings, "
                          f"e.g. {next(iter(missing))!r}")
-    return scores_from_contingency(Counter((predicted[o], truth[o]) for o in truth))
+    return pairwise(predicted, truth)
 
 
-def baseline_cells(authors: Iterable[PersonName], names: NameTable) -> Counter[tuple[str, str]]:
-    """Contingency of the plain name-string clustering: one cluster per exact printed name."""
-    return Counter((a.printed, names.person(a)) for a in authors)
+Occurrence = tuple[str, int]  # (record uid, author position)
+
+
+def baseline(records: Iterable[Record], names: NameTable
+             ) -> tuple[dict[Occurrence, str], dict[Occurrence, str]]:
+    """The plain name-string clustering (one cluster per exact printed name) and the truth."""
+    predicted: dict[Occurrence, str] = {}
+    truth: dict[Occurrence, str] = {}
+    for record in records:
+        for i, author in enumerate(record.authors):
+            predicted[(record.uid, i)] = author.printed
+            truth[(record.uid, i)] = names.person(author)
+    return predicted, truth
 
 
 def _peak_rss_mb() -> float:
@@ -167,23 +141,31 @@ def main() -> None:
         return
 
     names = load_names(args.corpus / "name_variants.yaml")
-    cells: Counter[tuple[str, str]] = Counter()
-    count = 0
-    for record in iter_corpus(xml_dir, reports=reports):
-        count += 1
-        cells.update(baseline_cells(record.authors, names))
+    counted = _Counted(iter_corpus(xml_dir, reports=reports))
+    predicted, truth = baseline(counted, names)
     seconds = time.perf_counter() - start
-    occurrences = sum(cells.values())
-    persons = len({t for _, t in cells})
-    printed = len({p for p, _ in cells})
-    with_id = sum(n for (_, t), n in cells.items() if t.startswith("id:"))
-    s = scores_from_contingency(cells)
-    print(f"{count} records, {occurrences} author occurrences, {printed} printed names, "
-          f"{persons} true persons ({names.entries} name_variants entries); read in {seconds:.1f} s")
+    with_id = sum(1 for t in truth.values() if t.startswith("id:"))
+    s = pairwise_scores(predicted, truth)
+    print(f"{counted.count} records, {len(truth)} author occurrences, "
+          f"{len(set(predicted.values()))} printed names, {len(set(truth.values()))} true persons "
+          f"({names.entries} name_variants entries); read in {seconds:.1f} s")
     print(f"occurrences whose person has an id (explicit or listed): {with_id}")
     print(f"plain name-string baseline: precision {s.precision:.4f}  recall {s.recall:.4f}  "
-          f"F1 {s.f1:.4f}  (true pairs {s.true_pairs}, predicted {s.predicted_pairs}, "
-          f"truth {s.truth_pairs})")
+          f"F1 {s.f1:.4f}  (correct pairs {s.correct_pairs}, predicted {s.predicted_pairs}, "
+          f"true {s.true_pairs})")
+
+
+class _Counted:
+    """An iterable of records that counts what passed through it."""
+
+    def __init__(self, records: Iterable[Record]) -> None:
+        self.records = records
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Record]:
+        for record in self.records:
+            self.count += 1
+            yield record
 
 
 if __name__ == "__main__":

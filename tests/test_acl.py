@@ -284,7 +284,7 @@ def test_pairwise_scores_match_counting_every_pair() -> None:
         same_p = {pair for pair in pairs if predicted[pair[0]] == predicted[pair[1]]}
         same_t = {pair for pair in pairs if truth[pair[0]] == truth[pair[1]]}
         s = truth_mod.pairwise_scores(predicted, truth)
-        assert (s.true_pairs, s.predicted_pairs, s.truth_pairs) == (
+        assert (s.correct_pairs, s.predicted_pairs, s.true_pairs) == (
             len(same_p & same_t), len(same_p), len(same_t))
         if same_p:
             assert s.precision == pytest.approx(len(same_p & same_t) / len(same_p))
@@ -327,6 +327,10 @@ def test_person_truth_rule(tmp_path: Path) -> None:
     authors = [PersonName(printed="Bo Li", given="Bo", family="Li", identifier="acl:bo-li-nus"),
                PersonName(printed="Bo Li", given="Bo", family="Li"),
                PersonName(printed="Steve Abney", given="Steve", family="Abney"),
-               PersonName(printed="Steven Abney", given="Steven", family="Abney")]
-    s = truth_mod.scores_from_contingency(truth_mod.baseline_cells(authors, names))
+               PersonName(printed="Steven Abney", given="Steven", family="Abney"),
+               PersonName(printed="Ramzi Abbes", given="Ramzi", family="Abbes")]
+    papers = [Record(source="s", key=str(i), line=1, title="t", authors=[a]) for i, a in enumerate(authors)]
+    predicted, truth = truth_mod.baseline(papers, names)
+    assert predicted[("s#4", 0)] == "Ramzi Abbes" and truth[("s#4", 0)] == "name:Ramzi Abbès"
+    s = truth_mod.pairwise_scores(predicted, truth)
     assert (s.precision, s.recall) == (0.0, 0.0)
