@@ -14,6 +14,7 @@ from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -85,7 +86,7 @@ def truth_person(author: PersonName, names: NameTable | None = None) -> str:
     return (names or default_names()).person(author)
 
 
-def pairwise_scores(predicted: Mapping[Hashable, Hashable], truth: Mapping[Hashable, Hashable]
+def pairwise_scores(predicted: Mapping[Any, Hashable], truth: Mapping[Any, Hashable]
                     ) -> PairScores:
     """Pairwise precision and recall of a clustering (occurrence -> cluster) against the truth.
 
