@@ -1,57 +1,110 @@
-"""BibTeX and biblatex files: macros, month names, crossref inheritance, LaTeX, eprints and DOIs.
+"""BibTeX and biblatex files: macros, month names, crossref/xdata inheritance, LaTeX, eprints and DOIs.
 
 Splitting into blocks is bibtexparser's (with line numbers and failed blocks); field values are evaluated
 here by BibTeX's own rules (brace/quote literals, numbers, macros joined with '#'), so an undefined macro
 or a broken entry is reported at its line instead of silently kept or dropped.
+
+Decisions, so that every entry of a file is accounted for (records + set aside + absorbed):
+
+- Set aside, each with a ``file:line:`` message: entries without a title (after inheritance; biber's
+  name and field test files are mostly such entries), blocks bibtexparser cannot split (unbalanced braces),
+  style-control entries (``@IEEEtranBSTCTL``) and ``@xdata`` entries nothing refers to.
+- Absorbed (read as part of other entries, not as records): crossref parents that are containers
+  (``@proceedings``, ``@book``, ``@collection``, ``@periodical``, the ``@mv*`` types) or have no title of
+  their own (BibTeX's whole-journal ``@article``), ``@xdata`` entries that are used, and ``@set`` entries
+  (their members are records and name the set in ``extra["set"]``).
+- Inheritance follows biblatex's defaults: a parent's title becomes ``booktitle`` (book-like parent of an
+  ``in*`` child), ``maintitle`` (``@mv*`` parent) or ``journaltitle`` (``@periodical``); a parent's own
+  ``booktitle`` wins (classic BibTeX proceedings carry both); a child with any date part inherits none;
+  ``ids``, ``crossref``, ``options`` and the like are never inherited; ``ids`` aliases resolve references.
+  ``xref`` links without inheriting. Cycles and missing parents are warnings at the child's line.
+- Dates: biblatex ``date`` (ISO 8601 / EDTF, a range's start) before ``year``/``month``/``day``; month
+  macros, names, numbers and forms like ``10~January``. Venue from ``journal``, ``journaltitle`` or
+  ``booktitle``; ``eprint`` with ``eprinttype``/``archiveprefix`` arXiv (or none) is an arXiv id.
+- Keys compare case-insensitively, as in BibTeX; a repeated key's later entry is read as ``key~2``.
+  A repeated ``@string`` redefines the macro (a self-reference reads the earlier value).
+- Lines starting ``%@`` are commented-out entries (biber's reading, not classic BibTeX's); YAML front
+  matter (al-folio's ``---`` lines) is skipped.
+- al-folio fields (``abbr``, ``selected``, ``preview``, ``pdf`` ...) go to ``extra``; ``abbr`` is also the
+  venue's tag. Author footnote marks (``Einstein*†``) are dropped from names and kept in
+  ``extra["author_marks"]``. EndNote notes listing ``Orcid:`` lines give those authors their iD.
+- Several files read as one bibliography (IRIDIA's abbrev/journals/authors macro files and crossref.bib):
+  source options ``macros`` and ``crossrefs`` (lists of paths, relative to the .bib file's folder), or
+  :func:`read_bibliography`. Problems in those files are reported as warnings under their own names.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import pairwise
+from pathlib import Path
 
 import bibtexparser
 from bibtexparser import model as bm
 from bibtexparser.middlewares.names import split_multiple_persons_names
+from pylatexenc.latex2text import get_default_latex_context_db
 
 from .. import identifiers as ids
-from ..names import parse_name
-from ..records import Kind, PartialDate, PersonName, Record, Venue
-from ..text import clean_whitespace, latex_to_unicode
-from . import SourceContext, SourceFormat
+from ..errors import ParseError
+from ..names import family_key, parse_name
+from ..records import Kind, ParseReport, PartialDate, PersonName, Record, Venue
+from ..text import clean_whitespace, fold, latex_to_unicode
+from . import SourceContext, SourceFormat, decode, read
 
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
-MONTHS = {m: i + 1 for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
-_MONTH_NAMES = {
-    **MONTHS, "january": 1, "february": 2, "march": 3, "april": 4, "june": 6, "july": 7,
-    "august": 8, "september": 9, "sept": 9, "october": 10, "november": 11, "december": 12,
-}
+_MONTH_LIST = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+               "october", "november", "december"]
+MONTHS = {m[:3]: i + 1 for i, m in enumerate(_MONTH_LIST)}
+_MONTH_NAMES = {**MONTHS, **{m: i + 1 for i, m in enumerate(_MONTH_LIST)}, "sept": 9}
 # BibTeX's predefined macros: the month abbreviations expand to full month names.
-PREDEFINED = {m: name.capitalize() for name, m in
-              ((n, n[:3]) for n in ["january", "february", "march", "april", "may", "june", "july",
-                                    "august", "september", "october", "november", "december"])}
+PREDEFINED = {m[:3]: m.capitalize() for m in _MONTH_LIST}
 
 _KIND_BY_TYPE = {
     "article": Kind.JOURNAL, "inproceedings": Kind.CONFERENCE, "conference": Kind.CONFERENCE,
     "proceedings": Kind.PROCEEDINGS, "book": Kind.BOOK, "mvbook": Kind.BOOK, "booklet": Kind.BOOK,
     "inbook": Kind.CHAPTER, "incollection": Kind.CHAPTER, "bookinbook": Kind.CHAPTER,
+    "suppbook": Kind.CHAPTER, "suppcollection": Kind.CHAPTER, "inreference": Kind.CHAPTER,
     "phdthesis": Kind.THESIS, "mastersthesis": Kind.THESIS, "thesis": Kind.THESIS,
     "techreport": Kind.REPORT, "report": Kind.REPORT, "unpublished": Kind.PREPRINT,
     "online": Kind.OTHER, "misc": Kind.OTHER, "manual": Kind.OTHER, "patent": Kind.OTHER,
-    "collection": Kind.BOOK, "mvproceedings": Kind.PROCEEDINGS, "periodical": Kind.JOURNAL,
+    "collection": Kind.BOOK, "mvcollection": Kind.BOOK, "reference": Kind.BOOK,
+    "mvproceedings": Kind.PROCEEDINGS, "periodical": Kind.JOURNAL, "suppperiodical": Kind.JOURNAL,
 }
-_PREPRINT_VENUE = re.compile(r"\barxiv\b|\bcorr\b|\bpreprint\b|\bbiorxiv\b|\bmedrxiv\b|\bssrn\b", re.I)
-_WORKSHOP = re.compile(r"\bworkshops?\b", re.I)
-_PARENT_TYPES = {"proceedings", "mvproceedings", "book", "mvbook", "collection", "mvcollection",
-                 "periodical", "reference", "mvreference"}
-_INHERIT_AS = {  # biblatex inheritance: parent title becomes the child's booktitle
-    "title": "booktitle",
-}
-_MAX_VALUE_DEPTH = 50
+_PREPRINT_VENUE = re.compile(r"\barxiv\b|\bcorr\b|\bpreprint\b|\bbiorxiv\b|\bmedrxiv\b|\bssrn\b", re.IGNORECASE)
+_WORKSHOP = re.compile(r"\bworkshops?\b", re.IGNORECASE)
+
+# biblatex's default inheritance (biblatex manual, appendix B), by parent and child type.
+_MV_PARENTS = {"mvbook", "mvcollection", "mvproceedings", "mvreference"}
+_BOOK_PARENTS = {"book", "collection", "proceedings", "reference"}
+_PARENT_TYPES = _MV_PARENTS | _BOOK_PARENTS | {"periodical"}
+_BOOKISH_CHILDREN = {"book", "inbook", "bookinbook", "suppbook", "collection", "incollection",
+                     "suppcollection", "proceedings", "inproceedings", "reference", "inreference"}
+_IN_CHILDREN = {"inbook", "bookinbook", "suppbook", "incollection", "suppcollection",
+                "inproceedings", "inreference"}
+_NOT_INHERITED = {"ids", "crossref", "xref", "xdata", "entryset", "entrysubtype", "execute", "label",
+                  "options", "presort", "related", "relatedoptions", "relatedstring", "relatedtype",
+                  "shorthand", "shorthandintro", "sortkey"}
+_TITLE_PARTS = ("title", "subtitle", "titleaddon")
+_UNSHARED_TITLES = ("shorttitle", "sorttitle", "indextitle", "indexsorttitle")
+_DATE_PREFIXES = ("", "orig", "event", "url")
+_CONTROL_TYPES = {"ieeetranbstctl"}
+
+# Fields the al-folio Jekyll theme reads; kept in ``extra`` (flags as booleans).
+_ALFOLIO_FIELDS = ("abbr", "selected", "preview", "bibtex_show", "pdf", "html", "code", "website",
+                   "poster", "slides", "video", "blog", "supp", "award", "award_name", "altmetric",
+                   "dimensions", "google_scholar_id", "inspirehep_id", "annotation",
+                   "additional_info")
+_FLAGS = {"selected", "bibtex_show"}
+_AUTHOR_MARKS = re.compile(r"(?<=\S)[*†‡§¶]+(?=\s*(?:,|$))")
+_EXTENDED_NAME = re.compile(r"^\s*(?:given|family|prefix|suffix|id)\s*=", re.IGNORECASE)
+_ORCID_LINE = re.compile(r"^\s*orcid\s*:\s*(\S+)\s*$", re.IGNORECASE)
+_COMMENTED_ENTRY = re.compile(r"^[ \t]*%[ \t]*@")
+_BIBTEX_NAME = re.compile(r"[^\s#{}\"=,%()']+")
 
 
 @dataclass
@@ -65,46 +118,85 @@ class Entry:
     raw: str
     fields: dict[str, str]
     field_lines: dict[str, int] = field(default_factory=dict)
+    commands: dict[str, tuple[int, str]] = field(default_factory=dict)  # @preamble LaTeX macros
 
 
-def _split_concat(value: str) -> list[str]:
-    """Split a raw field value on top-level '#' (outside braces and quotes)."""
-    parts, depth, in_quote, start = [], 0, False, 0
-    for i, ch in enumerate(value):
+# --- values ---------------------------------------------------------------------------------------
+
+
+def _close_brace(value: str, start: int) -> int:
+    """Index of the brace closing the one at ``start``, or -1."""
+    depth = 0
+    for i in range(start, len(value)):
+        if value[i] == "{":
+            depth += 1
+        elif value[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+def _close_quote(value: str, start: int) -> int:
+    """Index of the '"' closing the one at ``start`` (quotes inside braces do not count), or -1."""
+    depth = 0
+    for i in range(start + 1, len(value)):
+        ch = value[i]
         if ch == "{":
             depth += 1
         elif ch == "}":
-            depth = max(0, depth - 1)
-        elif ch == '"' and depth == 0:
-            in_quote = not in_quote
-        elif ch == "#" and depth == 0 and not in_quote:
-            parts.append(value[start:i])
-            start = i + 1
-    parts.append(value[start:])
-    return [p.strip() for p in parts]
+            depth -= 1
+        elif ch == '"' and depth <= 0:
+            return i
+    return -1
 
 
-def evaluate(value: str, macros: dict[str, str], *, on_undefined=None) -> str:
+def evaluate(value: str, macros: dict[str, str], *, on_undefined: Callable[[str], None] | None = None,
+             on_malformed: Callable[[str], None] | None = None) -> str:
     """Evaluate a raw BibTeX value: literals, numbers and macro names joined by '#'.
 
     >>> evaluate('jacm # " 12"', {"jacm": "J. ACM"})
     'J. ACM 12'
     >>> evaluate('{A {B} c}', {})
     'A {B} c'
+    >>> evaluate('jan # "~10"', {})
+    'January~10'
     """
-    out = []
-    for piece in _split_concat(value):
-        if not piece:
-            continue
-        if piece[0] == "{" and piece[-1] == "}":
-            out.append(piece[1:-1])
-        elif piece[0] == '"' and piece[-1] == '"' and len(piece) >= 2:
-            out.append(piece[1:-1])
-        elif piece.isdigit():
-            out.append(piece)
+    out: list[str] = []
+    i, n = 0, len(value)
+
+    def problem(message: str) -> None:
+        if on_malformed:
+            on_malformed(message)
+
+    while True:
+        while i < n and value[i].isspace():
+            i += 1
+        if i >= n:
+            if out:
+                problem("the value ends with '#'")
+            break
+        ch = value[i]
+        if ch in "{\"":
+            end = _close_brace(value, i) if ch == "{" else _close_quote(value, i)
+            if end < 0:
+                problem("unbalanced braces or quotes")
+                out.append(value[i + 1:])
+                break
+            out.append(value[i + 1:end])
+            i = end + 1
         else:
+            m = _BIBTEX_NAME.match(value, i)
+            if not m:
+                problem(f"unexpected {ch!r} in the value")
+                out.append(value[i:])
+                break
+            piece = m.group(0)
+            i = m.end()
             name = piece.lower()
-            if name in macros:
+            if piece.isdigit():
+                out.append(piece)
+            elif name in macros:
                 out.append(macros[name])
             elif name in PREDEFINED:
                 out.append(PREDEFINED[name])
@@ -112,6 +204,14 @@ def evaluate(value: str, macros: dict[str, str], *, on_undefined=None) -> str:
                 if on_undefined:
                     on_undefined(piece)
                 out.append(piece)
+        while i < n and value[i].isspace():
+            i += 1
+        if i >= n:
+            break
+        if value[i] != "#":
+            problem(f"text after the value ({clean_whitespace(value[i:])[:40]!r}; a missing comma?)")
+            break
+        i += 1
     return "".join(out)
 
 
@@ -127,130 +227,372 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
-def read_entries(text: str, ctx: SourceContext, *, macros: dict[str, str] | None = None,
-                 line_offset: int = 0) -> Iterator[Entry]:
-    """Split a BibTeX text into evaluated entries, reporting broken blocks, duplicates and macros."""
-    macros = dict(macros or {})
+# --- splitting ------------------------------------------------------------------------------------
+
+
+def _prepare(text: str) -> str:
+    """Blank out YAML front matter and commented-out entries, keeping line numbers."""
+    lines = text.split("\n")
+    if lines and lines[0].strip() == "---":
+        for i in range(1, len(lines)):
+            if lines[i].strip() == "---":
+                lines[: i + 1] = [""] * (i + 1)
+                break
+    commented = False
+    for i, line in enumerate(lines):
+        if _COMMENTED_ENTRY.match(line):
+            commented = True
+        elif commented and not line.lstrip().startswith("%"):
+            commented = False
+        if commented:
+            lines[i] = ""
+    return "\n".join(lines)
+
+
+def _split(text: str) -> list[tuple[bm.Block, int]]:
+    """Blocks with the number of lines before the text they were split from."""
     try:
-        library = bibtexparser.parse_string(text, parse_stack=[])
-        blocks = library.blocks
-    except Exception:  # the splitter gave up on the whole text: retry block by block
-        blocks = _parse_piecewise(text)
-    seen: set[str] = set()
-    for block in blocks:
-        line = (block.start_line or 0) + 1 + line_offset
-        if isinstance(block, bm.String):
-            def undefined(name: str, _line: int = line, _key: str = block.key) -> None:
-                ctx.warn(_line, f"@string {_key}: undefined macro {name!r}")
-            macros[block.key.lower()] = evaluate(str(block.value), macros, on_undefined=undefined)
-        elif isinstance(block, bm.DuplicateBlockKeyBlock):
-            ctx.warn(line, f"duplicate key {block.key!r}: the later entry is read as another record")
-            dup = block.ignore_error_block
-            if isinstance(dup, bm.Entry):
-                yield from _entry(dup, ctx, macros, line, seen, duplicate=True)
-        elif isinstance(block, bm.ParsingFailedBlock):
-            raw = block.raw or ""
-            head = raw.split("\n", 1)[0][:60]
-            reason = getattr(block.error, "abort_reason", None) or str(block.error) or "syntax error"
-            reason = clean_whitespace(reason.split("\n")[0])
-            if reason.startswith("Unexpected block start"):
-                reason = "entry not closed before the next '@' (unbalanced braces?)"
-            elif "end of file" in reason.lower():
-                reason = "entry not closed before the end of the file (unbalanced braces?)"
-            ctx.error(line, f"malformed entry {head!r}: {reason}; set aside")
-        elif isinstance(block, bm.Entry):
-            yield from _entry(block, ctx, macros, line, seen)
+        return [(b, 0) for b in bibtexparser.parse_string(text, parse_stack=[]).blocks]
+    except Exception:  # noqa: BLE001 - the splitter gave up on the whole text: retry block by block
+        return _parse_piecewise(text)
 
 
-def _entry(block: bm.Entry, ctx: SourceContext, macros: dict[str, str], line: int, seen: set[str],
-           duplicate: bool = False) -> Iterator[Entry]:
-    key = block.key
-    if duplicate or key in seen:
-        n = 2
-        while f"{key}~{n}" in seen:
-            n += 1
-        key = f"{key}~{n}"
-    seen.add(key)
-    values: dict[str, str] = {}
-    for f in block.fields:
-        name = f.key.lower().strip()
-
-        def undefined(macro: str, _f: str = name) -> None:
-            ctx.warn(line, f"entry {block.key!r}, field {_f!r}: undefined macro {macro!r}, kept as text")
-
-        value = evaluate(str(f.value), macros, on_undefined=undefined)
-        if not _balanced(value):
-            ctx.warn(line, f"entry {block.key!r}, field {name!r}: unbalanced braces")
-            value = value.replace("{", "").replace("}", "")
-        if name in values:
-            ctx.warn(line, f"entry {block.key!r}: field {name!r} given twice; the first is kept")
-            continue
-        values[name] = value
-    raw = block.raw or ""
-    yield Entry(key=key, entry_type=block.entry_type.lower(), line=line,
-                end_line=line + raw.count("\n"), raw=raw, fields=values)
-
-
-def _parse_piecewise(text: str) -> list[bm.Block]:
+def _parse_piecewise(text: str) -> list[tuple[bm.Block, int]]:
     """Parse each '@'-started chunk on its own, so one pathological block cannot sink the file."""
-    blocks: list[bm.Block] = []
-    starts = [m.start() for m in re.finditer(r"(?m)^\s*@", text)] or [0]
+    blocks: list[tuple[bm.Block, int]] = []
+    starts = [m.start() for m in re.finditer(r"(?m)^[ \t]*@", text)] or [0]
     starts.append(len(text))
-    for a, b in zip(starts, starts[1:]):
+    for a, b in pairwise(starts):
         chunk = text[a:b]
         offset = text.count("\n", 0, a)
         try:
-            for blk in bibtexparser.parse_string(chunk, parse_stack=[]).blocks:
-                blk.start_line = (blk.start_line or 0) + offset
-                blocks.append(blk)
+            blocks += [(blk, offset) for blk in bibtexparser.parse_string(chunk, parse_stack=[]).blocks]
         except Exception as exc:  # noqa: BLE001 - reported as a failed block
-            err = bm.ParsingFailedBlock(start_line=offset, raw=chunk, error=exc)
-            blocks.append(err)
+            blocks.append((bm.ParsingFailedBlock(start_line=0, raw=chunk, error=exc), offset))
     return blocks
 
 
-def resolve_crossrefs(entries: list[Entry], ctx: SourceContext) -> tuple[list[Entry], set[str]]:
-    """Copy fields missing in an entry from its crossref parent (chains followed, cycles reported).
+def _unwrap(block: bm.Block) -> bm.Block:
+    """bibtexparser wraps repeated keys in error blocks; repeats are judged here, case-insensitively."""
+    while isinstance(block, (bm.DuplicateBlockKeyBlock, bm.DuplicateFieldKeyBlock)):
+        if block.ignore_error_block is None:
+            break
+        block = block.ignore_error_block
+    return block
 
-    Returns the entries and the keys of the parents that were inherited from.
+
+def _failure_reason(block: bm.ParsingFailedBlock) -> str:
+    reason = getattr(block.error, "abort_reason", None) or str(block.error) or "syntax error"
+    reason = clean_whitespace(reason.split("\n")[0])
+    if reason.startswith("Unexpected block start"):
+        return "entry not closed before the next '@' (unbalanced braces?)"
+    if "end of file" in reason.lower():
+        return "entry not closed before the end of the file (unbalanced braces?)"
+    return reason
+
+
+class _Reader:
+    """Reads blocks in order, keeping the macros defined so far and the keys seen so far."""
+
+    def __init__(self, ctx: SourceContext, macros: dict[str, str] | None = None,
+                 line_offset: int = 0) -> None:
+        self.ctx = ctx
+        self.macros = dict(macros or {})
+        self.line_offset = line_offset
+        self.seen: set[str] = set()
+        self.commands: dict[str, tuple[int, str]] = {}
+        self.external: list[Entry] = []  # crossref targets read from other files
+
+    def entries(self, text: str) -> Iterator[Entry]:
+        for wrapped, offset in _split(_prepare(text)):
+            block = _unwrap(wrapped)
+            base = offset + self.line_offset  # lines before the text the block was split from
+            line = (block.start_line or 0) + 1 + base
+            if isinstance(block, bm.String):
+                self._define(block, line)
+            elif isinstance(block, bm.Preamble):
+                self.commands.update(preamble_commands(evaluate(str(block.value), self.macros)))
+            elif isinstance(block, bm.ParsingFailedBlock):
+                self._failed(block, line)
+            elif isinstance(block, bm.Entry):
+                yield self._entry(block, line, base)
+
+    def _define(self, block: bm.String, line: int) -> None:
+        name = block.key.lower()
+
+        def undefined(macro: str) -> None:
+            if macro.lower() == name:
+                self.ctx.warn(line, f"@string {block.key} refers to itself before it is defined")
+            else:
+                self.ctx.warn(line, f"@string {block.key}: undefined macro {macro!r}")
+
+        def malformed(message: str) -> None:
+            self.ctx.warn(line, f"@string {block.key}: {message}")
+
+        value = evaluate(str(block.value), self.macros, on_undefined=undefined, on_malformed=malformed)
+        old = self.macros.get(name)
+        if old is not None and old != value and not macro_refers(str(block.value), name):
+            self.ctx.warn(line, f"@string {block.key} redefined; the later value is used")
+        self.macros[name] = value
+
+    def _failed(self, block: bm.ParsingFailedBlock, line: int) -> None:
+        raw = block.raw or ""
+        head = raw.split("\n", 1)[0][:60]
+        message = f"malformed entry {head!r}: {_failure_reason(block)}; set aside"
+        if re.match(r"\s*@\s*(string|preamble|comment)\b", raw, re.IGNORECASE):
+            # Not an entry: nothing is set aside, but the definition is lost.
+            self.ctx.warn(line, message.replace("entry", "block", 1).replace("; set aside", "; ignored"))
+        else:
+            self.ctx.error(line, message)
+
+    def _entry(self, block: bm.Entry, line: int, base: int) -> Entry:
+        key = block.key.strip()
+        if not key:
+            key = f"line-{line}"
+            self.ctx.warn(line, f"entry has no key; read as key {key!r}")
+        if key.lower() in self.seen:
+            n = 2
+            while f"{key}~{n}".lower() in self.seen:
+                n += 1
+            self.ctx.warn(line, f"duplicate key {key!r}: the later entry is read as key '{key}~{n}'")
+            key = f"{key}~{n}"
+        self.seen.add(key.lower())
+        values: dict[str, str] = {}
+        lines: dict[str, int] = {}
+        for f in block.fields:
+            name = f.key.lower().strip()
+            fline = f.start_line + 1 + base if f.start_line is not None else line
+
+            def undefined(macro: str, _f: str = name, _l: int = fline) -> None:
+                self.ctx.warn(_l, f"entry {key!r}, field {_f!r}: undefined macro {macro!r}, kept as text")
+
+            def malformed(message: str, _f: str = name, _l: int = fline) -> None:
+                self.ctx.warn(_l, f"entry {key!r}, field {_f!r}: {message}")
+
+            value = evaluate(str(f.value), self.macros, on_undefined=undefined, on_malformed=malformed)
+            if not _balanced(value):
+                malformed("unbalanced braces")
+                value = value.replace("{", "").replace("}", "")
+            if name in values:
+                self.ctx.warn(fline, f"entry {key!r}: field {name!r} given twice; the first is kept")
+                continue
+            values[name] = value
+            lines[name] = fline
+        raw = block.raw or ""
+        return Entry(key=key, entry_type=block.entry_type.lower(), line=line,
+                     end_line=line + raw.count("\n"), raw=raw, fields=values, field_lines=lines,
+                     commands=self.commands)
+
+
+def macro_refers(value: str, name: str) -> bool:
+    """Does a raw @string value use the macro ``name`` (a self-reference extends, not redefines)?"""
+    return any(m.group(0).lower() == name for m in _BIBTEX_NAME.finditer(
+        re.sub(r"\{[^{}]*\}|\"[^\"]*\"", " ", value)))
+
+
+def read_entries(text: str, ctx: SourceContext, *, macros: dict[str, str] | None = None,
+                 line_offset: int = 0) -> Iterator[Entry]:
+    """Split a BibTeX text into evaluated entries, reporting broken blocks, duplicates and macros."""
+    yield from _Reader(ctx, macros, line_offset).entries(text)
+
+
+def read_macros(text: str, ctx: SourceContext, *, macros: dict[str, str] | None = None
+                ) -> dict[str, str]:
+    """The @string definitions of a macro file (IRIDIA's abbrev.bib, biber's definitions.bib).
+
+    ``macros`` are those defined before (a macro file may build on an earlier one)."""
+    reader = _Reader(ctx, macros)
+    for _ in reader.entries(text):
+        pass
+    return reader.macros
+
+
+_NEWCOMMAND = re.compile(
+    r"\\(?:(?:provide|new|renew)command\*?\s*\{?\s*\\([A-Za-z]+)\s*\}?(\s*\[\d\])?|def\s*\\([A-Za-z]+))\s*\{")
+
+
+def preamble_commands(preamble: str) -> dict[str, tuple[int, str]]:
+    r"""The macros a @preamble defines, as (number of arguments, body).
+
+    >>> preamble_commands(r"\providecommand{\ACO}{{Ant} {Colony}} \newcommand{\noopsort}[1]{}")
+    {'ACO': (0, '{Ant} {Colony}'), 'noopsort': (1, '')}
     """
-    by_key = {e.key.lower(): e for e in entries}
-    parents: set[str] = set()
+    found: dict[str, tuple[int, str]] = {}
+    for m in _NEWCOMMAND.finditer(preamble):
+        end = _close_brace(preamble, m.end() - 1)
+        if end > 0:
+            nargs = int(re.sub(r"\D", "", m.group(2))) if m.group(2) else 0
+            found[m.group(1) or m.group(3)] = (nargs, preamble[m.end():end])
+    return found
 
-    def chain(entry: Entry) -> list[Entry]:
-        out, seen_keys = [], {entry.key.lower()}
-        cur = entry
-        while "crossref" in cur.fields or "xdata" in cur.fields:
-            ref = (cur.fields.get("crossref") or cur.fields.get("xdata") or "").strip().lower()
-            ref = ref.split(",")[0].strip()
-            if not ref:
+
+def _expand(text: str, commands: dict[str, tuple[int, str]]) -> str:
+    """Replace uses of @preamble macros by their bodies (arguments in braces only)."""
+    out, pos = [], 0
+    for m in re.finditer(r"\\([A-Za-z]+)", text):
+        if m.group(1) not in commands or m.start() < pos:
+            continue
+        nargs, body = commands[m.group(1)]
+        end, args = m.end(), []
+        for _ in range(nargs):
+            while end < len(text) and text[end].isspace():
+                end += 1
+            close = _close_brace(text, end) if text[end:end + 1] == "{" else -1
+            if close < 0:
                 break
-            if ref in seen_keys:
-                ctx.warn(entry.line, f"entry {entry.key!r}: crossref cycle through {ref!r}; stopped")
-                break
-            parent = by_key.get(ref)
+            args.append(text[end + 1:close])
+            end = close + 1
+        if len(args) < nargs:
+            continue
+        for n, arg in enumerate(args, start=1):
+            body = body.replace(f"#{n}", arg)
+        out += [text[pos:m.start()], body]
+        pos = end
+    return "".join(out) + text[pos:]
+
+
+_CONTROL_WORD = re.compile(r"\\([A-Za-z]+)(?:\{\})?")
+_LATEX_DB = get_default_latex_context_db()
+# Declarations that only change the font or spacing print nothing; TUGboat's \Dash is a dash.
+_SILENT = {"it", "tt", "sl", "bf", "rm", "sc", "em", "sf", "up", "md", "itshape", "bfseries",
+           "scshape", "ttfamily", "rmfamily", "sffamily", "slshape", "upshape", "normalfont", "small",
+           "large", "Large", "LARGE", "footnotesize", "scriptsize", "tiny", "normalsize", "huge", "Huge",
+           "relax", "protect", "noindent", "hfill", "break", "newline", "null", "smallskip", "slnine",
+           "ssf", "smc"}
+_SPELLED = {"Dash": " \u2014 ", "dash": " \u2014 "}
+
+
+def _logo(m: re.Match[str], text: str) -> str:
+    """A control word the decoder knows, or that takes an argument, stays; another is its name."""
+    name = m.group(1)
+    if name in _SILENT:
+        return m.group(0)
+    known = _LATEX_DB.get_macro_spec(name) is not None
+    takes_argument = not m.group(0).endswith("{}") and text[m.end():m.end() + 1] == "{"
+    return m.group(0) if known or takes_argument else _SPELLED.get(name, name)
+
+
+def decode_latex(text: str, commands: dict[str, tuple[int, str]] | None = None) -> str:
+    r"""LaTeX to Unicode, expanding @preamble macros first; an unknown argumentless macro outside math
+    (a logo such as ``\TUG`` or ``\TeX``, which the decoder would drop) reads as its name.
+
+    >>> decode_latex(r"The \TeX{}book and {\ACO}", {"ACO": (0, "Ant Colony")})
+    'The TeXbook and Ant Colony'
+    """
+    if "\\" not in text:
+        return latex_to_unicode(text)
+    for _ in range(3 if commands else 0):  # a macro may use another; three rounds stop a loop
+        text = _expand(text, commands or {})
+
+    parts = text.split("$")
+    for i in range(0, len(parts), 2):  # even parts are outside math
+        parts[i] = _CONTROL_WORD.sub(partial(_logo, text=parts[i]), parts[i])
+    return latex_to_unicode("$".join(parts))
+
+
+# --- inheritance ----------------------------------------------------------------------------------
+
+
+def _renames(parent_type: str, child_type: str) -> dict[str, str | None]:
+    """Where a parent's title fields land in a child (None: not inherited)."""
+    unshared: dict[str, str | None] = {name: None for name in _UNSHARED_TITLES}
+    if parent_type in _MV_PARENTS and child_type in _BOOKISH_CHILDREN:
+        return {**unshared, **{p: f"main{p}" for p in _TITLE_PARTS}}
+    if parent_type in _BOOK_PARENTS and child_type in _IN_CHILDREN:
+        return {**unshared, **{p: f"book{p}" for p in _TITLE_PARTS}}
+    if parent_type == "periodical" and child_type in ("article", "suppperiodical"):
+        return {**unshared, "title": "journaltitle", "subtitle": "journalsubtitle"}
+    return {}
+
+
+def _blocked_dates(child: dict[str, str]) -> set[str]:
+    """Date fields a child does not inherit: any date part of its own blocks the parent's."""
+    blocked: set[str] = set()
+    for prefix in _DATE_PREFIXES:
+        own = f"{prefix}date" in child or (not prefix and "year" in child)
+        if own:
+            blocked.add(f"{prefix}date")
+            if not prefix:
+                blocked |= {"year", "month", "day"}
+    return blocked
+
+
+def _refs(value: str) -> list[str]:
+    return [r.strip().lower() for r in value.split(",") if r.strip()]
+
+
+class _Inheritance:
+    """Resolves crossref and xdata references among entries (the file's, then external ones)."""
+
+    def __init__(self, entries: list[Entry], external: Iterable[Entry], ctx: SourceContext) -> None:
+        self.ctx = ctx
+        self.by_key: dict[str, Entry] = {}
+        for e in [*entries, *external]:
+            self.by_key.setdefault(e.key.lower(), e)
+        self.alias: dict[str, str] = {}
+        for e in self.by_key.values():
+            for alias in _refs(e.fields.get("ids", "")):
+                self.alias.setdefault(alias, e.key.lower())
+        self.crossref_parents: set[str] = set()
+        self.xdata_parents: set[str] = set()
+
+    def lookup(self, ref: str) -> Entry | None:
+        return self.by_key.get(ref) or self.by_key.get(self.alias.get(ref, ""))
+
+    def resolve(self, entry: Entry) -> dict[str, str]:
+        problems: list[str] = []
+        fields = self._fields(entry, [entry.key.lower()], problems, top=True)
+        for message in dict.fromkeys(problems):
+            self.ctx.warn(entry.line, f"entry {entry.key!r}: {message}")
+        return fields
+
+    def _fields(self, entry: Entry, path: list[str], problems: list[str], top: bool
+                ) -> dict[str, str]:
+        fields = dict(entry.fields)
+        refs = [("xdata", r) for r in _refs(entry.fields.get("xdata", ""))]
+        refs += [("crossref", r) for r in _refs(entry.fields.get("crossref", ""))[:1]]
+        for how, ref in refs:
+            parent = self.lookup(ref)
             if parent is None:
-                ctx.warn(entry.line, f"entry {entry.key!r}: crossref {ref!r} not found in the file")
-                break
-            seen_keys.add(ref)
-            out.append(parent)
-            cur = parent
-        return out
-
-    for entry in entries:
-        for parent in chain(entry):
-            parents.add(parent.key.lower())
-            for name, value in parent.fields.items():
-                if name in ("crossref", "xdata", "ids", "entryset"):
+                if top:
+                    problems.append(f"{how} {ref!r} not found")
+                continue
+            pkey = parent.key.lower()
+            if pkey in path:
+                chain = " -> ".join([*path, pkey])
+                problems.append(f"{how} cycle {chain}; inheritance stopped there")
+                continue
+            inherited = self._fields(parent, [*path, pkey], problems, top=False)
+            (self.xdata_parents if how == "xdata" else self.crossref_parents).add(pkey)
+            renames = _renames(parent.entry_type, entry.entry_type) if how == "crossref" else {}
+            blocked = _NOT_INHERITED | _blocked_dates(fields)
+            # Fields the parent names itself come first: a classic BibTeX @proceedings carries its
+            # own booktitle, which beats the title renamed to booktitle.
+            ordered = sorted(inherited.items(), key=lambda kv: kv[0] in renames)
+            for name, value in ordered:
+                if name in blocked:
                     continue
-                target = name
-                if name in _INHERIT_AS and parent.entry_type in _PARENT_TYPES:
-                    target = _INHERIT_AS[name]
-                    if name == "title" and "booktitle" in parent.fields:
-                        continue
-                if target not in entry.fields:
-                    entry.fields[target] = value
-    return entries, parents
+                target = renames.get(name, name)
+                if target is not None and target not in fields:
+                    fields[target] = value
+        return fields
+
+
+def resolve_crossrefs(entries: list[Entry], ctx: SourceContext, *, external: Iterable[Entry] = ()
+                      ) -> tuple[list[Entry], set[str]]:
+    """Fill fields from crossref parents (chains followed, cycles reported) and xdata entries.
+
+    ``external`` entries (another file's crossref targets) can be parents but are not returned.
+    Returns the entries and the lower-cased keys of the parents that were inherited from.
+    """
+    inheritance = _Inheritance(entries, external, ctx)
+    resolved = [inheritance.resolve(e) for e in entries]
+    for entry, fields in zip(entries, resolved):
+        entry.fields = fields
+    return entries, inheritance.crossref_parents | inheritance.xdata_parents
+
+
+# --- entry to record ------------------------------------------------------------------------------
 
 
 def split_authors(value: str) -> tuple[list[str], bool]:
@@ -262,36 +604,83 @@ def split_authors(value: str) -> tuple[list[str], bool]:
     return names, truncated
 
 
-def _date(fields: dict[str, str], ctx: SourceContext, line: int, key: str) -> PartialDate | None:
-    raw_date = fields.get("date", "")
-    m = re.match(r"^\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", raw_date)
+def _extended_name(printed: str) -> PersonName:
+    """biblatex's extended name format: 'given=Brian, prefix=de, family=Brown'."""
+    parts: dict[str, str] = {}
+    for item in re.split(r",\s*(?=\w+\s*=)", printed):
+        k, _, v = item.partition("=")
+        parts[k.strip().lower()] = latex_to_unicode(v.strip().strip("{}"))
+    return PersonName(printed=printed, given=parts.get("given", ""), family=parts.get("family", ""),
+                      particle=parts.get("prefix", ""), suffix=parts.get("suffix", ""))
+
+
+def _person(printed: str) -> tuple[PersonName, str]:
+    """A name and the footnote marks that were glued to it."""
+    if _EXTENDED_NAME.match(printed):
+        return _extended_name(printed), ""
+    marks = "".join(_AUTHOR_MARKS.findall(printed))
+    if not marks:
+        return parse_name(printed), ""
+    name = parse_name(_AUTHOR_MARKS.sub("", printed))
+    return name.model_copy(update={"printed": printed}), marks
+
+
+def _people(value: str) -> tuple[list[PersonName], list[str], bool]:
+    names, truncated = split_authors(value)
+    people = [_person(n) for n in names]
+    return [p for p, _ in people], [m for _, m in people], truncated
+
+
+def _month(text: str) -> tuple[int | None, int | None]:
+    """Month and day from a month field: 'jul', 'July', '7', '10~January', '2 sep', 'May 5'."""
+    words = re.findall(r"[a-z]+|\d+", latex_to_unicode(text).lower().replace("~", " "))
+    month = day = None
+    for w in words:
+        if len(w) >= 3 and not w.isdigit():
+            month = next((i + 1 for i, m in enumerate(_MONTH_LIST) if m.startswith(w)),
+                         _MONTH_NAMES.get(w))
+            if month:
+                break
+    numbers = [int(w) for w in words if w.isdigit()]
+    if month is None and len(numbers) == 1 and 1 <= numbers[0] <= 12 and len(words) == 1:
+        return numbers[0], None
+    if month is not None and len(numbers) == 1 and 1 <= numbers[0] <= 31:
+        day = numbers[0]
+    return month, day
+
+
+def _date(fields: dict[str, str], ctx: SourceContext, entry: Entry) -> PartialDate | None:
+    line = entry.field_lines.get("date", entry.line)
     year = month = day = None
-    if m:
-        year = int(m.group(1))
-        month = int(m.group(2)) if m.group(2) else None
-        day = int(m.group(3)) if m.group(3) else None
+    raw_date = latex_to_unicode(fields.get("date", ""))
+    if raw_date:
+        m = re.match(r"^\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", raw_date)
+        if m:
+            year = int(m.group(1))
+            month = int(m.group(2)) if m.group(2) else None
+            day = int(m.group(3)) if m.group(3) else None
+        else:
+            ctx.warn(line, f"entry {entry.key!r}: date {fields['date']!r} is not an ISO 8601 date")
     if year is None and fields.get("year"):
         ym = re.search(r"\d{4}", latex_to_unicode(fields["year"]))
         if ym:
             year = int(ym.group(0))
         else:
-            ctx.warn(line, f"entry {key!r}: year {fields['year']!r} is not a year")
+            ctx.warn(entry.field_lines.get("year", entry.line),
+                     f"entry {entry.key!r}: year {fields['year']!r} is not a year")
     if year is None:
         return None
     if month is None and fields.get("month"):
-        mtext = latex_to_unicode(fields["month"]).strip().lower().rstrip(".")
-        if mtext.isdigit() and 1 <= int(mtext) <= 12:
-            month = int(mtext)
-        else:
-            month = _MONTH_NAMES.get(mtext) or _MONTH_NAMES.get(mtext[:3])
-            if month is None:
-                ctx.warn(line, f"entry {key!r}: month {fields['month']!r} not understood")
+        month, day = _month(fields["month"])
+        if month is None:
+            ctx.warn(entry.field_lines.get("month", entry.line),
+                     f"entry {entry.key!r}: month {fields['month']!r} not understood")
     if day is None and fields.get("day", "").strip().isdigit() and month:
         day = int(fields["day"])
     try:
         return PartialDate(year=year, month=month, day=day)
     except ValueError as exc:
-        ctx.warn(line, f"entry {key!r}: bad date: {exc}")
+        ctx.warn(line, f"entry {entry.key!r}: bad date: {exc}")
         return PartialDate(year=year)
 
 
@@ -309,48 +698,82 @@ def _kind(entry_type: str, venue: str, fields: dict[str, str]) -> Kind:
 def entry_to_record(entry: Entry, ctx: SourceContext) -> Record | None:
     """Map one evaluated entry to a record; an entry with no title is set aside."""
     f = entry.fields
-    title_raw = f.get("title")
-    if not title_raw or not latex_to_unicode(title_raw):
+
+    def text(name: str) -> str | None:
+        return decode_latex(f[name], entry.commands) or None if f.get(name) else None
+
+    if entry.entry_type in _CONTROL_TYPES:
+        ctx.error(entry.line, f"entry {entry.key!r} is a @{entry.entry_type} style-control entry, "
+                              "not a publication; set aside")
+        return None
+    title = text("title")
+    if not title:
         ctx.error(entry.line, f"entry {entry.key!r} has no title; set aside")
         return None
-    authors: list[PersonName] = []
-    truncated = False
-    if f.get("author"):
-        names, truncated = split_authors(f["author"])
-        authors = [parse_name(n) for n in names]
-    editors: list[PersonName] = []
-    if f.get("editor"):
-        editors = [parse_name(n) for n in split_authors(f["editor"])[0]]
-    venue_raw = (f.get("journal") or f.get("journaltitle") or f.get("booktitle")
-                 or f.get("howpublished") or f.get("school") or f.get("institution") or "")
-    venue_name = latex_to_unicode(venue_raw)
+    authors, marks, truncated = _people(f["author"]) if f.get("author") else ([], [], False)
+    editors = _people(f["editor"])[0] if f.get("editor") else []
+    venue_field = next((n for n in ("journal", "journaltitle", "booktitle", "howpublished", "school",
+                                    "institution") if f.get(n)), None)
+    venue_raw = f[venue_field] if venue_field else ""
+    venue_name = (text(venue_field) if venue_field else None) or ""
     if entry.entry_type in ("book", "proceedings", "collection") and not venue_name:
-        venue_name = latex_to_unicode(f.get("series", "")) or latex_to_unicode(f.get("publisher", ""))
+        venue_name = text("series") or text("publisher") or ""
     venue = None
     if venue_name:
         venue = Venue(
-            name=venue_name,
-            volume=latex_to_unicode(f["volume"]) if f.get("volume") else None,
-            issue=latex_to_unicode(f.get("number") or f.get("issue") or "") or None,
-            pages=latex_to_unicode(f["pages"]).replace("--", "–") if f.get("pages") else None,
-            publisher=latex_to_unicode(f["publisher"]) if f.get("publisher") else None,
-            series=latex_to_unicode(f["series"]) if f.get("series") else None,
+            name=venue_name, tag=text("abbr"), volume=text("volume"),
+            issue=text("number") or text("issue"),
+            pages=text("pages"), publisher=text("publisher"), series=text("series"),
             editors=tuple(editors),
         )
     record = Record(
         source=ctx.source, key=entry.key, line=entry.line, end_line=entry.end_line, raw=entry.raw,
-        title=latex_to_unicode(title_raw), title_printed=clean_whitespace(title_raw),
-        authors=authors, authors_truncated=truncated,
+        title=title, title_printed=clean_whitespace(f["title"]),
+        authors=_endnote_orcids(authors, f.get("note", "")), authors_truncated=truncated,
         kind=_kind(entry.entry_type, venue_name, f), venue=venue,
-        date=_date(f, ctx, entry.line, entry.key),
-        abstract=latex_to_unicode(f["abstract"]) if f.get("abstract") else None,
-        entry_type=entry.entry_type,
-        subjects=[s.strip() for s in latex_to_unicode(f.get("keywords", "")).split(",") if s.strip()],
+        date=_date(f, ctx, entry), abstract=text("abstract"), entry_type=entry.entry_type,
+        subjects=[s.strip() for s in (text("keywords") or "").split(",") if s.strip()],
     )
     _identifiers(record, f, venue_raw)
+    _extra(record, f, marks)
     if not authors and not editors:
         record.warnings.append("no authors")
     return record
+
+
+def _extra(record: Record, f: dict[str, str], marks: list[str]) -> None:
+    for name in _ALFOLIO_FIELDS:
+        if f.get(name):
+            value = clean_whitespace(f[name])
+            record.extra[name] = value.lower() == "true" if name in _FLAGS else value
+    if any(marks):
+        record.extra["author_marks"] = marks
+    for name in ("note", "set"):
+        if f.get(name):
+            record.extra[name] = latex_to_unicode(f[name])
+
+
+def _endnote_orcids(authors: list[PersonName], note: str) -> list[PersonName]:
+    """EndNote exports list each author on a line of the note, an 'Orcid: ...' line after some."""
+    if "orcid" not in note.lower():
+        return authors
+    lines = [line.strip() for line in note.split("\n")]
+    found: dict[str, str] = {}
+    for before, line in pairwise(lines):
+        m = _ORCID_LINE.match(line)
+        iD = ids.orcid(m.group(1).upper()) if m else None
+        if iD and "," in before:
+            name = parse_name(before)
+            found[f"{family_key(name)} {fold(name.given)[:1]}"] = iD
+    out = []
+    for a in authors:
+        iD = found.get(f"{family_key(a)} {fold(a.given)[:1]}")
+        out.append(a.model_copy(update={"identifier": iD}) if iD and not a.identifier else a)
+    return out
+
+
+_EPRINT_SCHEMES = {"pubmed": "pmid", "pmid": "pmid", "jstor": "jstor", "hdl": "handle",
+                   "handle": "handle"}
 
 
 def _identifiers(record: Record, f: dict[str, str], venue_raw: str) -> None:
@@ -360,11 +783,13 @@ def _identifiers(record: Record, f: dict[str, str], venue_raw: str) -> None:
             record.add_identifier("doi", d)
         else:
             record.warnings.append(f"doi {f['doi']!r} is not a DOI")
-    eprint_type = (f.get("archiveprefix") or f.get("eprinttype") or "").lower()
+    eprint_type = (f.get("archiveprefix") or f.get("eprinttype") or "").strip().lower()
     candidates = []
     if f.get("eprint") and (eprint_type in ("arxiv", "") or "arxiv" in eprint_type):
         candidates.append(f["eprint"])
-    candidates += [f.get("arxiv", ""), venue_raw if re.search(r"arxiv", venue_raw, re.I) else ""]
+    elif f.get("eprint") and eprint_type in _EPRINT_SCHEMES:
+        record.add_identifier(_EPRINT_SCHEMES[eprint_type], clean_whitespace(f["eprint"]))
+    candidates += [f.get("arxiv", ""), venue_raw if re.search(r"arxiv", venue_raw, re.IGNORECASE) else ""]
     for text in candidates:
         a = ids.arxiv(text) if text else None
         if a:
@@ -385,30 +810,95 @@ def _identifiers(record: Record, f: dict[str, str], venue_raw: str) -> None:
             record.add_identifier(name, clean_whitespace(f[name]))
 
 
+# --- reading --------------------------------------------------------------------------------------
+
+
+def _paths(option: object) -> list[Path]:
+    if option is None:
+        return []
+    if isinstance(option, (str, Path)):
+        return [Path(option)]
+    return [Path(str(p)) for p in option]  # type: ignore[attr-defined]
+
+
+def _aux_text(path: Path, ctx: SourceContext) -> tuple[str, SourceContext]:
+    """Read a macro or crossref file beside the main one, with a context of its own for messages."""
+    aux = SourceContext(source=ctx.source, filename=str(path), strict=ctx.strict)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ParseError(f"cannot read file: {exc.strerror}", str(path)) from exc
+    return decode(data, aux), aux
+
+
+def _merge_issues(into: SourceContext, aux: SourceContext) -> None:
+    """An auxiliary file's problems are the main file's warnings: none of its entries is set aside."""
+    assert into.report is not None and aux.report is not None
+    into.report.issues += [i.model_copy(update={"severity": "warning"}) for i in aux.report.issues]
+
+
+def load_auxiliary(ctx: SourceContext) -> _Reader:
+    """A reader primed with the macro files and crossref files ``ctx.options`` names.
+
+    ``macros`` may also be a dict of macro values. Paths are relative to the main file's folder.
+    """
+    base = Path(ctx.filename).parent
+    reader = _Reader(ctx)
+    option = ctx.options.get("macros")
+    if isinstance(option, dict):
+        reader.macros = {str(k).lower(): str(v) for k, v in option.items()}
+        option = None
+    for path, crossref in [(p, False) for p in _paths(option)] + [
+            (p, True) for p in _paths(ctx.options.get("crossrefs"))]:
+        text, aux = _aux_text(base / path, ctx)
+        # The same reader carries macros and @preamble commands from file to file, as BibTeX does.
+        reader.ctx, reader.seen = aux, set()
+        entries = list(reader.entries(text))
+        if crossref:
+            reader.external += entries
+        _merge_issues(ctx, aux)
+    reader.ctx, reader.seen = ctx, set()
+    return reader
+
+
 def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
-    """Read a .bib text. External macro files can be given as ``ctx.options['macros']`` (a dict)."""
-    macros = dict(ctx.options.get("macros", {}) or {})  # type: ignore[call-overload]
-    entries = list(read_entries(text, ctx, macros=macros))
-    entries, parents = resolve_crossrefs(entries, ctx)
+    """Read a .bib text; ``ctx.options`` may name macro and crossref files (see the module doc)."""
+    reader = load_auxiliary(ctx)
+    entries = list(reader.entries(text))
+    entries, parents = resolve_crossrefs(entries, ctx, external=reader.external)
+    members = {m: e.key for e in entries if e.entry_type == "set"
+               for m in _refs(e.fields.get("entryset", ""))}
     for entry in entries:
-        # A proceedings volume that papers cross-reference is their venue, not a paper of its own.
-        if entry.key.lower() in parents and entry.entry_type in _PARENT_TYPES:
-            if ctx.report is not None:
-                ctx.report.absorbed += 1
+        key = entry.key.lower()
+        if entry.entry_type == "xdata" and key not in parents:
+            ctx.error(entry.line, f"@xdata entry {entry.key!r} is used by no entry; set aside")
             continue
+        # A set, an xdata entry and a container that papers cross-reference are read as part of
+        # other entries, not as publications of their own.
+        if entry.entry_type in ("set", "xdata") or (key in parents and (
+                entry.entry_type in _PARENT_TYPES or not entry.fields.get("title"))):
+            assert ctx.report is not None
+            ctx.report.absorbed += 1
+            continue
+        if key in members:
+            entry.fields.setdefault("set", members[key])
         record = entry_to_record(entry, ctx)
         if record is not None:
             yield record
 
 
-def read_macros(text: str, ctx: SourceContext) -> dict[str, str]:
-    """The @string definitions of a macro file (IRIDIA's abbrev.bib, biber's definitions.bib)."""
-    macros: dict[str, str] = {}
-    library = bibtexparser.parse_string(text, parse_stack=[])
-    for block in library.blocks:
-        if isinstance(block, bm.String):
-            macros[block.key.lower()] = evaluate(str(block.value), macros)
-    return macros
+def read_bibliography(path: str | Path, *, macros: Iterable[str | Path] = (),
+                      crossrefs: Iterable[str | Path] = (), ctx: SourceContext | None = None
+                      ) -> tuple[list[Record], ParseReport]:
+    """Read a .bib file as BibTeX reads ``\\bibliography{macros..., path, crossrefs...}``.
+
+    Macro files are read in order before the file; crossref files give parents to inherit from.
+    """
+    path = Path(path)
+    ctx = ctx or SourceContext(source=path.stem, filename=str(path))
+    ctx.options = {**ctx.options, "macros": [str(p) for p in macros],
+                   "crossrefs": [str(p) for p in crossrefs]}
+    return read(path, format="bibtex", ctx=ctx)
 
 
 def detect(text: str) -> float:
