@@ -13,6 +13,7 @@ _LATEX = LatexNodes2Text(math_mode="verbatim", keep_comments=True, strict_latex_
 # in bibliographic text it is almost always a literal percent.
 _BARE_PERCENT = re.compile(r"(?<!\\)%")
 _LATEX_HINT = re.compile(r"[\\{}~]|--|``|''")
+_LATEX_MARKUP = re.compile(r"[\\~$%^_&#]")
 _WS = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2212": "-"})
@@ -46,6 +47,11 @@ def latex_to_unicode(text: str) -> str:
     """
     if not _LATEX_HINT.search(text):
         return clean_whitespace(text)
+    if not _LATEX_MARKUP.search(text):
+        # Only grouping braces and dashes: their meaning needs no LaTeX parser.
+        plain = text.replace("{", "").replace("}", "").replace("---", "\u2014").replace("--", "\u2013")
+        plain = plain.replace("``", "\u201c").replace("''", "\u201d")
+        return normalize_dashes(clean_whitespace(plain))
     prepared = _BARE_PERCENT.sub(r"\\%", text)
     prepared = prepared.replace("---", "\u2014").replace("--", "\u2013")
     try:
