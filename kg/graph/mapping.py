@@ -87,6 +87,12 @@ class Mapper:
             yield from self._record(rec, work_of.get(rec.uid), person_of_record)
         yield from self._quality(res)
         yield from self._derived(res)
+        # Link decisions (kg.link) travel on the resolution when curated links were applied.
+        decisions = getattr(res, "link_decisions", None)
+        if decisions:
+            from ..link.graph import decision_quads
+
+            yield from decision_quads(self, decisions)
 
     def _t(self, s, p, o, g=DEFAULT) -> Quad:
         return Quad(s, p, o, g)

@@ -74,7 +74,8 @@ KG = ClosedNamespace("kg", KG_NS, """
     identifierScheme identifierValue claimedBy ownedBy evidence
     candidate score reason
     collaborator jointWorks firstYear lastYear workCount personCount versionKind
-    openReviewId arxivSubject titleStatedAs""")
+    openReviewId arxivSubject titleStatedAs
+    LinkDecision linkTarget linkStatus linkMethod""")
 
 NAMESPACES = [RDF, RDFS, XSD, OWL, SCHEMA, FABIO, FRBR, PRO, PRISM, DCTERMS, PROV, VOID, KG]
 PREFIXES: dict[str, str] = {ns.prefix: ns.iri for ns in NAMESPACES}
