@@ -26,10 +26,12 @@ def view(record: Record) -> dict[str, Any]:
     v = record.venue
     venue = None if v is None else {
         "name": v.name, "tag": v.tag, "volume": v.volume, "issue": v.issue, "pages": v.pages,
-        "publisher": v.publisher, "series": v.series, "editors": [_person(e) for e in v.editors]}
+        "publisher": v.publisher, "series": v.series, "host": v.host, "printed": list(v.printed),
+        "editors": [_person(e) for e in v.editors]}
     return {
         "key": record.key, "line": record.line, "entry_type": record.entry_type,
-        "kind": record.kind.value, "title": record.title, "abstract": record.abstract,
+        "kind": record.kind.value, "title": record.title, "title_printed": record.title_printed,
+        "abstract": record.abstract,
         "authors": [_person(a) for a in record.authors], "authors_truncated": record.authors_truncated,
         "implied_authors": [_person(a) for a in record.implied_authors],
         "venue": venue, "date": record.date.isoformat() if record.date else None,

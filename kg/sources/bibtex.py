@@ -75,8 +75,9 @@ _KIND_BY_TYPE = {
     "collection": Kind.BOOK, "mvcollection": Kind.BOOK, "reference": Kind.BOOK,
     "mvproceedings": Kind.PROCEEDINGS, "periodical": Kind.JOURNAL, "suppperiodical": Kind.JOURNAL,
 }
-_PREPRINT_VENUE = re.compile(r"\barxiv\b|\bcorr\b|\bpreprint\b|\bbiorxiv\b|\bmedrxiv\b|\bssrn\b", re.IGNORECASE)
-_WORKSHOP = re.compile(r"\bworkshops?\b", re.IGNORECASE)
+PREPRINT_VENUE = re.compile(r"\barxiv\b|\bcorr\b|\bpreprint\b|\bbiorxiv\b|\bmedrxiv\b|\bssrn\b",
+                            re.IGNORECASE)
+WORKSHOP = re.compile(r"\bworkshops?\b", re.IGNORECASE)
 
 # biblatex's default inheritance (biblatex manual, appendix B), by parent and child type.
 _MV_PARENTS = {"mvbook", "mvcollection", "mvproceedings", "mvreference"}
@@ -686,9 +687,9 @@ def _date(fields: dict[str, str], ctx: SourceContext, entry: Entry) -> PartialDa
 
 def _kind(entry_type: str, venue: str, fields: dict[str, str]) -> Kind:
     kind = _KIND_BY_TYPE.get(entry_type, Kind.OTHER)
-    if _PREPRINT_VENUE.search(venue) and kind in (Kind.JOURNAL, Kind.OTHER, Kind.UNKNOWN):
+    if PREPRINT_VENUE.search(venue) and kind in (Kind.JOURNAL, Kind.OTHER, Kind.UNKNOWN):
         return Kind.PREPRINT
-    if kind in (Kind.CONFERENCE, Kind.PROCEEDINGS, Kind.CHAPTER) and _WORKSHOP.search(venue):
+    if kind in (Kind.CONFERENCE, Kind.PROCEEDINGS, Kind.CHAPTER) and WORKSHOP.search(venue):
         return Kind.WORKSHOP if kind != Kind.PROCEEDINGS else kind
     if kind == Kind.OTHER and (fields.get("eprint") or fields.get("arxiv")) and not venue:
         return Kind.PREPRINT
@@ -776,13 +777,18 @@ _EPRINT_SCHEMES = {"pubmed": "pmid", "pmid": "pmid", "jstor": "jstor", "hdl": "h
                    "handle": "handle"}
 
 
-def _identifiers(record: Record, f: dict[str, str], venue_raw: str) -> None:
-    if f.get("doi"):
-        d = ids.doi(f["doi"])
+def add_doi(record: Record, text: str | None) -> None:
+    """Add a DOI in normal form; text that is not one is noted on the record, not dropped silently."""
+    if text:
+        d = ids.doi(text)
         if d:
             record.add_identifier("doi", d)
         else:
-            record.warnings.append(f"doi {f['doi']!r} is not a DOI")
+            record.warnings.append(f"doi {text!r} is not a DOI")
+
+
+def _identifiers(record: Record, f: dict[str, str], venue_raw: str) -> None:
+    add_doi(record, f.get("doi"))
     eprint_type = (f.get("archiveprefix") or f.get("eprinttype") or "").strip().lower()
     candidates = []
     if f.get("eprint") and (eprint_type in ("arxiv", "") or "arxiv" in eprint_type):
