@@ -75,6 +75,23 @@ class LineIndex:
         return bisect_right(self._starts, offset) + 1
 
 
+def load_document(text: str, ctx: SourceContext) -> tuple[Any, LineIndex] | None:
+    """The document's JSON with positions and a line index, or None once invalid JSON is reported."""
+    try:
+        return load_located(text), LineIndex(text)
+    except json.JSONDecodeError as exc:
+        ctx.error(exc.lineno, f"not valid JSON: {exc.msg} (column {exc.colno}); nothing read")
+        return None
+
+
+def unique_key(key: str, seen: set[str]) -> str:
+    """The first of 'key~2', 'key~3', ... not yet used (as BibTeX keys are disambiguated)."""
+    n = 2
+    while f"{key}~{n}" in seen:
+        n += 1
+    return f"{key}~{n}"
+
+
 def load_located(text: str) -> Any:
     """JSON text to Python values whose objects are :class:`Located` (raises json.JSONDecodeError)."""
     return _LocatingDecoder().decode(text)
@@ -330,31 +347,31 @@ def _subjects(item: dict[str, Any]) -> list[str]:
 
 
 def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
-    try:
-        doc = load_located(text)
-    except json.JSONDecodeError as exc:
-        ctx.error(exc.lineno, f"not valid JSON: {exc.msg} (column {exc.colno}); nothing read")
+    loaded = load_document(text, ctx)
+    if loaded is None:
         return
-    lines = LineIndex(text)
+    doc, lines = loaded
     seen: set[str] = set()
     found = False
     for n, (map_key, offset, item) in enumerate(_items(doc), start=1):
         found = True
         line = lines.line(offset) if offset is not None else 1
-        key = str(item.get("id") or map_key or f"item-{n}") if isinstance(item, dict) else f"item-{n}"
+        # An item's own id, else its DOI, else the key of the map it came in (a DOI-keyed map).
+        named = (item.get("id") or _string(item.get("DOI"))) if isinstance(item, dict) else None
+        key = str(named or map_key or f"item-{n}")
         if key in seen:
-            again = next(f"{key}~{k}" for k in range(2, n + 2) if f"{key}~{k}" not in seen)
+            again = unique_key(key, seen)
             ctx.warn(line, f"duplicate id {key!r}: the later item is read as key {again!r}")
             key = again
         seen.add(key)
-        record = item_to_record(item, key, line, ctx, raw=_raw(text, offset))
+        record = item_to_record(item, key, line, ctx, raw=raw_json(text, offset))
         if record is not None:
             yield record
     if not found:
         ctx.error(1, "no CSL items: expected a list of items, an item, or a map of items")
 
 
-def _raw(text: str, offset: int | None) -> str:
+def raw_json(text: str, offset: int | None) -> str:
     """An item's JSON as it stood in the document (re-scanned from its first character)."""
     if offset is None:
         return ""
