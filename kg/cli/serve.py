@@ -1,0 +1,45 @@
+"""`kg serve`: the web endpoint under waitress, building the store from the manifest first if there is
+none yet."""
+
+from __future__ import annotations
+
+from ..build import build as run_build
+from ..graph import store as store_mod
+from ..manifest import load as load_manifest
+from . import main
+from .common import console, setting_option, settings
+
+
+@main.command("serve")
+@setting_option("host")
+@setting_option("port")
+@setting_option("store")
+@setting_option("base")
+@setting_option("threads")
+@setting_option("manifest")
+def serve_cmd(host: str | None, port: int | None, store: str | None, base: str | None,
+              threads: int | None, manifest: str | None) -> None:
+    """Serve the graph: entity pages and data, /sparql, /api/queries, /void and /dump/."""
+    import waitress
+
+    from ..web import close_app, create_app
+
+    cfg = settings(host=host, port=port, store=store, base=base, threads=threads, manifest=manifest)
+    path = store_mod.store_path(cfg["store"])
+    if not store_mod.exists(path):
+        with console.status(f"no graph at {path} yet: building it from {cfg['manifest']}") as status:
+            run_build(load_manifest(cfg["manifest"]), store=path, base=cfg["base"],
+                      step=lambda msg: status.update(msg))
+    built_base = store_mod.build_meta(path).get("base")
+    if base and built_base and built_base.rstrip("/") != base.rstrip("/"):
+        console.print(f"[yellow]note: the graph at {path} was built with base {built_base}; its "
+                      f"entities are served at their paths under that base (rebuild with --base "
+                      f"{base} to change it)[/yellow]")
+    app = create_app({k: cfg[k] for k in ("store", "base", "host", "port", "threads")})
+    console.print(f"serving {path} on http://{cfg['host']}:{cfg['port']}/ (Ctrl-C stops)")
+    try:
+        waitress.serve(app, host=cfg["host"], port=cfg["port"], threads=cfg["threads"],
+                       max_request_body_size=cfg["max_request_bytes"], ident="kg",
+                       _quiet=True)
+    finally:
+        close_app(app)
