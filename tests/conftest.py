@@ -65,13 +65,16 @@ class LiveServer:
         import waitress
 
         self.server = waitress.create_server(application, host="127.0.0.1", port=0,
-                                             threads=threads)
+                                             threads=threads, asyncore_loop_timeout=0.2)
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
 
     def close(self) -> None:
         self.server.close()
+        # Connections still open (keep-alive) keep waitress's loop running: close them too.
+        for channel in list(self.server._map.values()):
+            channel.close()
         self.thread.join(timeout=5)
 
 

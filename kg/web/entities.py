@@ -230,7 +230,13 @@ def person_view(ent: Entity, root: dict[str, Any], snap: Snapshot) -> tuple[str,
     store = snap.store
     person = _iri(ent.iri)
     works = queries.select(store, "person-works", person=person)
-    coauthors = queries.select(store, "person-coauthors", person=person)
+    # The project's named query where it is installed, else the page's own (same numbers: both
+    # count works, not versions).
+    coauthors = queries.project_rows(
+        store, "coauthors", {"person": ent.iri}, base=snap.base,
+        columns={"coauthor": "coauthor", "name": "name", "joint_works": "works",
+                 "first_year": "first", "last_year": "last"},
+    ) or queries.select(store, "person-coauthors", person=person)
     edges = queries.select(store, "person-network", person=person)
     years = Counter(int(w["date"][:4]) for w in works if w["date"] and w["date"][:4].isdigit())
     network = {

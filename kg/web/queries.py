@@ -17,7 +17,7 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode, QuerySolutions, Store, Variable
 
-from ..errors import QueryError
+from ..errors import KGError, QueryError
 from ..graph.namespaces import XSD
 
 _HEADER = re.compile(r"^#\s*(\w+)\s*:\s*(.*)$")
@@ -39,11 +39,6 @@ class LocalQuery:
     description: str = ""
     params: tuple[Param, ...] = ()
     form: str = "select"
-
-    @property
-    def columns(self) -> list[str]:
-        m = re.search(r"SELECT\s+(?:DISTINCT\s+)?(.*?)\s*WHERE", self.text, re.DOTALL | re.IGNORECASE)
-        return re.findall(r"\?(\w+)\s*\)|\?(\w+)", m.group(1)) if m else []  # type: ignore[return-value]
 
 
 def _parse(name: str, text: str) -> LocalQuery:
@@ -161,6 +156,23 @@ def catalog() -> dict[str, NamedInfo]:
             for q in local_queries().values() if q.form == "select"}
 
 
+def project_rows(store: Store, name: str, params: dict[str, str], *, base: str,
+                 columns: dict[str, str]) -> list[dict[str, Any]] | None:
+    """Rows of a project named query with its columns renamed (``columns``: theirs -> ours), or
+    None when the query, or one of the columns the page needs, is not there; the page then runs its
+    own query."""
+    mod = _project_queries()
+    if mod is None or name not in mod.catalog():
+        return None
+    try:
+        result = mod.run(store, name, params, base=base)
+    except KGError:
+        return None
+    if not set(columns) <= set(result.columns):
+        return None
+    return [{ours: py(row[theirs]) for theirs, ours in columns.items()} for row in result.rows]
+
+
 def run_named(store: Store, name: str, params: dict[str, str], *, base: str
               ) -> tuple[list[str], list[list[Any]]]:
     """Columns and rows (plain JSON values) of a named query."""
@@ -170,7 +182,7 @@ def run_named(store: Store, name: str, params: dict[str, str], *, base: str
         columns = [str(c) for c in result.columns]
         rows = []
         for row in result.rows:
-            values = row.values() if isinstance(row, dict) else row
+            values = [row.get(c) for c in columns] if isinstance(row, dict) else list(row)
             rows.append([_jsonable(v) for v in values])
         return columns, rows
     if name not in catalog():

@@ -50,15 +50,16 @@ def main(conn: Connection) -> None:
         try:
             answer = handle(job, stores)
         except LimitExceeded as exc:
-            answer = ("error", "limit", str(exc))
+            answer = ("error", "limit", str(exc), b"")
         except SyntaxError as exc:
-            answer = ("error", "syntax", str(exc))
+            answer = ("error", "syntax", str(exc), b"")
         except OSError as exc:
-            answer = ("error", "store", f"the store could not answer: {exc.strerror or exc}")
+            answer = ("error", "store", f"the store could not answer: {exc.strerror or exc}",
+                      b"")
         except KGError as exc:
-            answer = ("error", "query", str(exc))
+            answer = ("error", "query", str(exc), b"")
         except Exception as exc:  # noqa: BLE001 - an answer to the app, not a dead worker
-            answer = ("error", "internal", str(exc))
+            answer = ("error", "internal", str(exc), b"")
         try:
             conn.send(answer)
         except (EOFError, OSError):
@@ -96,13 +97,13 @@ def handle(job: dict[str, Any], stores: dict[str, Store]) -> tuple[Any, ...]:
     if isinstance(result, QueryBoolean):
         media = job.get("results_format")
         if not media:
-            return ("error", "not-acceptable", "boolean")
+            return ("error", "not-acceptable", "boolean", b"")
         fmt = QueryResultsFormat.from_media_type(media)
         return ("ok", "boolean", media, result.serialize(format=fmt))
     if isinstance(result, QuerySolutions):
         media = job.get("results_format")
         if not media:
-            return ("error", "not-acceptable", "solutions")
+            return ("error", "not-acceptable", "solutions", b"")
         variables = [v.value for v in result.variables]
         bindings = []
         for n, row in enumerate(result):
@@ -120,7 +121,7 @@ def handle(job: dict[str, Any], stores: dict[str, Store]) -> tuple[Any, ...]:
     if isinstance(result, QueryTriples):
         media = job.get("graph_format")
         if not media:
-            return ("error", "not-acceptable", "triples")
+            return ("error", "not-acceptable", "triples", b"")
         triples = []
         for n, t in enumerate(result):
             if n >= limit:
@@ -129,10 +130,10 @@ def handle(job: dict[str, Any], stores: dict[str, Store]) -> tuple[Any, ...]:
             triples.append(t)
         rdf_format = RdfFormat.from_media_type(media)
         if rdf_format is None:
-            return ("error", "not-acceptable", "triples")
+            return ("error", "not-acceptable", "triples", b"")
         return ("ok", "triples", media, serialize(triples, format=rdf_format,
                                                   prefixes=job.get("prefixes")))
-    return ("error", "internal", "unexpected result type")
+    return ("error", "internal", "unexpected result type", b"")
 
 
 def _term(term: Any) -> dict[str, Any]:
@@ -153,3 +154,9 @@ def _term(term: Any) -> dict[str, Any]:
                                             "predicate": _term(term.predicate),
                                             "object": _term(term.object)}}
     return {"type": "literal", "value": str(term)}
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(Connection(int(sys.argv[1])))
