@@ -53,7 +53,7 @@ def build(manifest: Manifest, *, store: str | Path, base: str, strict: bool = Fa
     mapper = Mapper(base)
     meta = {"base": mapper.base, "counts": res.counts(),
             "sources": {s.id: s.filename for s in res.sources.values()}}
-    info = store_mod.build(Path(store), mapper.quads(res), meta=meta)
+    info = store_mod.build(store, mapper.quads(res), meta=meta)
     timings["load"] = time.perf_counter() - t
     return BuildResult(resolution=res, store=info, seconds=time.perf_counter() - started,
                        timings=timings)

@@ -22,6 +22,7 @@ from pathlib import Path
 from pyoxigraph import Quad, Store
 
 from ..errors import BuildLockedError, StoreError
+from .remote import RemoteStore, is_remote
 
 DEFAULT_STORE = Path("var") / "store"
 META_FILE = "kg-build.json"
@@ -33,6 +34,16 @@ def store_path(path: str | os.PathLike[str] | None = None) -> Path:
         return Path(path)
     env = os.environ.get("KG_STORE")
     return Path(env) if env else DEFAULT_STORE
+
+
+def store_spec(path: str | os.PathLike[str] | None = None) -> str:
+    """The store setting as given: a remote spec ('oxigraph+http://…') is kept as text."""
+    if path and is_remote(str(path)):
+        return str(path)
+    env = os.environ.get("KG_STORE")
+    if not path and env and is_remote(env):
+        return env
+    return str(store_path(path))
 
 
 def builds_dir(path: Path) -> Path:
@@ -86,12 +97,19 @@ class BuildInfo:
     meta: dict
 
 
-def build(path: Path, quads: Iterable[Quad], *, meta: dict | None = None,
+def build(path: str | os.PathLike[str], quads: Iterable[Quad], *, meta: dict | None = None,
           keep: int = 2) -> BuildInfo:
     """Load quads into a new build directory and switch the store link to it.
 
     ``keep`` is how many build directories to keep (the new one and the previous one by default).
+    A remote store (``oxigraph+http://…``) is built by :meth:`RemoteStore.build` instead.
     """
+    if is_remote(str(path)):
+        started = time.perf_counter()
+        base = (meta or {}).get("base")
+        result = RemoteStore(str(path), base=base).build(quads, base=base or "")
+        return BuildInfo(path=Path(str(path)), directory=Path(str(path)), triples=result["triples"],
+                         seconds=time.perf_counter() - started, meta={**(meta or {}), **result})
     path = Path(path)
     with build_lock(path):
         root = builds_dir(path)
@@ -151,8 +169,15 @@ def _prune(root: Path, *, keep: int, current: Path) -> None:
                 shutil.rmtree(d, ignore_errors=True)
 
 
-def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = True) -> Store:
-    """Open the current build of the store (read-only by default, so a server never writes)."""
+def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = True
+               ) -> Store | RemoteStore:
+    """Open the current build of the store (read-only by default, so a server never writes).
+
+    A remote spec gives a :class:`RemoteStore`, which answers queries the same way.
+    """
+    spec = store_spec(path)
+    if is_remote(spec):
+        return RemoteStore(spec)
     p = store_path(path)
     directory = current_build(p)
     if directory is None:

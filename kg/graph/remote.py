@@ -1,0 +1,268 @@
+"""A SPARQL server as the store: SPARQL 1.1 Protocol for queries, Update for the switch, Graph Store
+HTTP Protocol for uploads. Selected by a store setting such as ``oxigraph+http://127.0.0.1:7878/``.
+
+It answers ``query()`` like pyoxigraph's Store (solutions, triples or a boolean), so named queries, the
+web app and exports run unchanged against it. A build uploads every graph in chunks, with retries, into
+graphs of its own, then replaces the live graphs in one update request; a failed upload leaves the live
+graphs as they were.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from urllib.parse import parse_qs, quote, urlsplit, urlunsplit
+
+import requests
+import requests.auth
+from pyoxigraph import (
+    DefaultGraph, NamedNode, Quad, QueryResultsFormat, RdfFormat, Triple, Variable, parse,
+    parse_query_results, serialize,
+)
+
+from ..errors import StoreError
+from .sparqltext import bind_values, query_form
+
+# Endpoint layouts of engines, relative to the URL given: (query, update, graph store).
+ENGINES = {
+    "oxigraph": ("query", "update", "store"),
+    "virtuoso": ("sparql", "sparql", "sparql-graph-crud"),
+    "fuseki": ("query", "update", "data"),
+    "graphdb": ("", "statements", "rdf-graphs/service"),
+    "qlever": ("", "", None),
+    "sparql": ("", "", None),
+}
+SCHEMES = tuple(f"{e}+http" for e in ENGINES) + tuple(f"{e}+https" for e in ENGINES)
+
+
+def is_remote(spec: str | None) -> bool:
+    return bool(spec) and str(spec).split("://", 1)[0] in SCHEMES
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    query: str
+    update: str | None
+    store: str | None
+    engine: str
+    auth: tuple[str, str] | None = None
+    default_graph: str | None = None  # where the default graph lives on engines that union all graphs
+
+
+def endpoints(spec: str) -> Endpoints:
+    """Endpoint URLs from a store setting; ``?query=…&update=…&store=…`` override the engine's layout."""
+    scheme, _, rest = spec.partition("://")
+    engine, _, transport = scheme.partition("+")
+    parts = urlsplit(f"{transport}://{rest}")
+    overrides = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    auth = (parts.username, parts.password or "") if parts.username else None
+    netloc = parts.hostname + (f":{parts.port}" if parts.port else "") if parts.hostname else ""
+    base = urlunsplit((parts.scheme, netloc, parts.path.rstrip("/") + "/", "", ""))
+    q, u, s = ENGINES[engine]
+    if engine == "virtuoso" and auth:
+        # Virtuoso writes through its authenticated endpoints.
+        u, s = "sparql-auth", "sparql-graph-crud-auth"
+
+    def join(path: str | None) -> str | None:
+        if path is None:
+            return None
+        if path.startswith(("http://", "https://")):
+            return path
+        return base + path.lstrip("/") if path else base.rstrip("/") if parts.path.strip("/") else base
+
+    return Endpoints(query=join(overrides.get("query", q)) or base,
+                     update=join(overrides.get("update", u)),
+                     store=join(overrides.get("store", s)), engine=engine, auth=auth,
+                     default_graph=overrides.get("default-graph"))
+
+
+class RemoteStore:
+    """Queries and builds over HTTP. ``retries`` applies to connection errors, 429 and 5xx."""
+
+    def __init__(self, spec: str, *, timeout: float = 120.0, retries: int = 4,
+                 chunk_triples: int = 50_000, auth: tuple[str, str] | None = None,
+                 base: str | None = None) -> None:
+        if not is_remote(spec):
+            raise StoreError(f"{spec!r} is not a remote store (use e.g. oxigraph+http://host:port/)")
+        self.spec = spec
+        self.endpoints = endpoints(spec)
+        self.timeout = timeout
+        self.retries = retries
+        self.chunk_triples = chunk_triples
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = "kg (publication knowledge graph)"
+        auth = auth or self.endpoints.auth
+        if auth:
+            self.session.auth = (requests.auth.HTTPDigestAuth(*auth) if self.endpoints.engine == "virtuoso"
+                                 else requests.auth.HTTPBasicAuth(*auth))
+        # Engines whose default graph is the union of all graphs keep kg's default graph in a named
+        # graph and name it as the default graph of every query (SPARQL Protocol default-graph-uri).
+        if base is None:
+            from .. import settings as settings_mod
+            base = settings_mod.load()["base"]
+        # kg's graphs are those under its base IRI; a server may hold others (Virtuoso's own, say).
+        self.base = base if base.endswith("/") else base + "/"
+        self.default_graph = self.endpoints.default_graph
+        if self.endpoints.engine == "virtuoso" and not self.default_graph:
+            self.default_graph = self.base + "graph/default"
+
+    # -- HTTP ------------------------------------------------------------------------------------
+    def _request(self, method: str, url: str, **kwargs) -> requests.Response:
+        delay = 0.5
+        for attempt in range(self.retries + 1):
+            try:
+                resp = self.session.request(method, url, timeout=self.timeout, **kwargs)
+            except requests.RequestException as exc:
+                if attempt == self.retries:
+                    raise StoreError(f"{url}: cannot reach the SPARQL server: {exc}") from exc
+            else:
+                if resp.status_code < 400:
+                    return resp
+                if resp.status_code not in (429, 500, 502, 503, 504) or attempt == self.retries:
+                    detail = resp.text.strip().splitlines()[0][:300] if resp.text.strip() else ""
+                    raise StoreError(f"{url}: HTTP {resp.status_code} {detail}".rstrip())
+                retry_after = resp.headers.get("Retry-After", "")
+                if retry_after.isdigit():
+                    delay = max(delay, float(retry_after))
+            time.sleep(delay)
+            delay = min(delay * 2, 30)
+        raise StoreError(f"{url}: giving up")  # pragma: no cover - the loop returns or raises
+
+    # -- queries ---------------------------------------------------------------------------------
+    def query(self, query: str, *, substitutions: dict | None = None,
+              use_default_graph_as_union: bool = False, **_ignored):
+        """Run a query; the answer has the shape pyoxigraph's ``Store.query`` gives."""
+        if substitutions:
+            query = bind_values(query, {Variable(k.value if isinstance(k, Variable) else str(k)): v
+                                        for k, v in substitutions.items()})
+        form = query_form(query)
+        if form == "UPDATE":
+            raise StoreError("updates are not run through query()")
+        accept = ("application/n-triples" if form in ("CONSTRUCT", "DESCRIBE")
+                  else "application/sparql-results+xml")
+        data = {"query": query}
+        if self.default_graph:
+            data["default-graph-uri"] = self.default_graph
+        resp = self._request("POST", self.endpoints.query, data=data, headers={"Accept": accept})
+        ctype = resp.headers.get("Content-Type", "").split(";")[0].strip()
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            fmt = RdfFormat.from_media_type(ctype) or RdfFormat.N_TRIPLES
+            return _Triples(q.triple for q in parse(resp.content, fmt))
+        fmt = QueryResultsFormat.from_media_type(ctype) or QueryResultsFormat.XML
+        return parse_query_results(resp.content, fmt)
+
+    def update(self, update: str) -> None:
+        if self.endpoints.update is None:
+            raise StoreError(f"{self.spec}: no update endpoint configured (add ?update=...)")
+        self._request("POST", self.endpoints.update, data={"update": update})
+
+    def __len__(self) -> int:
+        res = self.query("SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+        return int(next(iter(res))["n"].value)
+
+    def named_graphs(self) -> Iterator[NamedNode]:
+        for row in self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
+            g = row["g"].value
+            if g != self.default_graph and g.startswith(self.base) and "/graph/staging/" not in g:
+                yield row["g"]
+
+    # -- graph store -----------------------------------------------------------------------------
+    def _graph_url(self, graph: NamedNode | None) -> str:
+        if self.endpoints.store is None:
+            raise StoreError(f"{self.spec}: no Graph Store endpoint configured (add ?store=...)")
+        param = "default" if graph is None else "graph=" + quote(graph.value, safe="")
+        sep = "&" if "?" in self.endpoints.store else "?"
+        return f"{self.endpoints.store}{sep}{param}"
+
+    def post_triples(self, graph: NamedNode | None, triples: list[Triple]) -> None:
+        body = serialize(triples, format=RdfFormat.N_TRIPLES)
+        self._request("POST", self._graph_url(graph), data=body,
+                      headers={"Content-Type": "application/n-triples"})
+
+    def dump(self, output=None, format: RdfFormat = RdfFormat.N_QUADS, *, from_graph=None):
+        """The whole dataset (or one graph), fetched by queries, serialized by pyoxigraph."""
+        quads: list[Quad] = []
+        graphs = [from_graph] if from_graph is not None else [DefaultGraph(), *self.named_graphs()]
+        for g in graphs:
+            if isinstance(g, DefaultGraph):
+                res = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+            else:
+                res = self.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
+                                 substitutions={Variable("g"): g})
+            quads += [Quad(t.subject, t.predicate, t.object, g) for t in res]
+        data = serialize(quads if format.supports_datasets else [q.triple for q in quads],
+                         format=format)
+        if output is None:
+            return data
+        output.write(data)
+        return None
+
+    # -- builds ----------------------------------------------------------------------------------
+    def build(self, quads: Iterable[Quad], *, base: str, progress=None) -> dict:
+        """Upload into fresh graphs, then switch the live graphs to them in one update request."""
+        build_id = uuid.uuid4().hex[:12]
+        staging = lambda g: NamedNode(  # noqa: E731
+            f"{base}graph/staging/{build_id}/" + ("default" if g is None else quote(g.value, safe="")))
+        chunks: dict[str | None, list[Triple]] = defaultdict(list)
+        counts: dict[str | None, int] = defaultdict(int)
+        graph_nodes: dict[str | None, NamedNode | None] = {None: None}
+        started = time.perf_counter()
+        try:
+            for quad in quads:
+                key = None if isinstance(quad.graph_name, DefaultGraph) else quad.graph_name.value
+                if key is not None:
+                    graph_nodes[key] = quad.graph_name
+                chunks[key].append(quad.triple)
+                if len(chunks[key]) >= self.chunk_triples:
+                    self.post_triples(staging(graph_nodes[key]), chunks.pop(key))
+                    counts[key] += self.chunk_triples
+                    if progress:
+                        progress(sum(counts.values()))
+            for key, triples in chunks.items():
+                if triples:
+                    self.post_triples(staging(graph_nodes[key]), triples)
+                    counts[key] += len(triples)
+            old = {g.value for g in self.named_graphs()}
+            old.discard(self.default_graph or "")
+            self.update(_switch_update(graph_nodes, staging, old, self.default_graph))
+        except BaseException:
+            # The live graphs were not touched; remove what this build uploaded.
+            try:
+                self.update(" ".join(f"DROP SILENT GRAPH {staging(g)} ;" for g in graph_nodes.values())
+                            .rstrip(" ;"))
+            except StoreError:
+                pass
+            raise
+        return {"triples": sum(counts.values()), "graphs": len(graph_nodes), "build": build_id,
+                "seconds": round(time.perf_counter() - started, 3)}
+
+
+def _switch_update(graph_nodes: dict, staging, old: set[str], default_graph: str | None = None
+                   ) -> str:
+    """One update request: every live graph replaced by its staging graph, stale graphs dropped.
+
+    The operations are fixed text around IRIs serialized by pyoxigraph; no value is spliced in.
+    """
+    ops = []
+    for key, node in sorted(graph_nodes.items(), key=lambda kv: kv[0] or ""):
+        target = ("DEFAULT" if default_graph is None else f"GRAPH {NamedNode(default_graph)}") \
+            if node is None else f"GRAPH {node}"
+        ops.append(f"MOVE SILENT GRAPH {staging(node)} TO {target}")
+    for iri in sorted(old - {k for k in graph_nodes if k}):
+        ops.append(f"DROP SILENT GRAPH {NamedNode(iri)}")
+    return " ;\n".join(ops)
+
+
+class _Triples(list):
+    """CONSTRUCT/DESCRIBE results: an iterable of triples, like pyoxigraph's QueryTriples."""
+
+    def serialize(self, output=None, format: RdfFormat = RdfFormat.N_TRIPLES):
+        data = serialize(list(self), format=format)
+        if output is None:
+            return data
+        output.write(data)
+        return None
+

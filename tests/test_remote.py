@@ -1,0 +1,117 @@
+"""The remote store: build, query and switch against real SPARQL servers on 127.0.0.1."""
+
+from __future__ import annotations
+
+import pytest
+from pyoxigraph import NamedNode, RdfFormat, Variable
+
+from kg.build import build
+from kg.errors import StoreError
+from kg.graph import store as store_mod
+from kg.graph.remote import RemoteStore, endpoints
+from kg.graph.sparqltext import bind_values
+
+from .engines import oxigraph_server, virtuoso_available, virtuoso_server
+
+BASE = "http://localhost:8080/"
+
+
+def default_graph_lines(store) -> list[str]:
+    triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    return sorted(str(t) for t in triples)
+
+
+@pytest.fixture(scope="module")
+def embedded(manifest, tmp_path_factory):
+    path = tmp_path_factory.mktemp("embedded") / "store"
+    build(manifest, store=path, base=BASE)
+    return store_mod.open_store(path)
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def remote(request, manifest, tmp_path_factory):
+    directory = tmp_path_factory.mktemp(request.param)
+    if request.param == "virtuoso":
+        if not virtuoso_available():
+            pytest.skip("Virtuoso (Debian package virtuoso-opensource) is not installed")
+        server = virtuoso_server(directory)
+    else:
+        server = oxigraph_server(directory)
+    with server as spec:
+        build(manifest, store=spec, base=BASE)
+        yield spec
+
+
+def test_remote_build_holds_the_same_graph(remote, embedded):
+    store = store_mod.open_store(remote)
+    assert isinstance(store, RemoteStore)
+    assert default_graph_lines(store) == default_graph_lines(embedded)
+    assert sorted(g.value for g in store.named_graphs()) == \
+        sorted(g.value for g in embedded.named_graphs())
+
+
+def test_parameters_bind_the_same_on_both(remote, embedded):
+    query = ("PREFIX schema: <http://schema.org/> SELECT ?title WHERE { ?w schema:author ?person ; "
+             "a <http://purl.org/spar/fabio/Work> ; schema:name ?title } ORDER BY ?title")
+    person = {Variable("person"): NamedNode(BASE + "person/christoph-spiegel")}
+    remote_rows = [r["title"].value for r in store_mod.open_store(remote).query(
+        bind_values(query, person))]
+    embedded_rows = [r["title"].value for r in embedded.query(bind_values(query, person))]
+    assert remote_rows == embedded_rows and len(remote_rows) == 8
+
+
+def test_a_failed_upload_leaves_the_remote_graph_as_it_was(remote, manifest):
+    store = store_mod.open_store(remote)
+    before = len(store)
+
+    def broken():
+        from kg.build import resolve_sources
+        from kg.graph.mapping import Mapper
+        for n, quad in enumerate(Mapper(BASE).quads(resolve_sources(manifest))):
+            if n == 3000:
+                raise RuntimeError("source went away")
+            yield quad
+
+    small = RemoteStore(remote, chunk_triples=500)
+    with pytest.raises(RuntimeError):
+        small.build(broken(), base=BASE)
+    assert len(store) == before
+    leftovers = store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert not [r for r in leftovers if "/graph/staging/" in r["g"].value]
+
+
+def test_rebuild_switches_and_drops_stale_graphs(remote, manifest, tmp_path):
+    from kg.manifest import Manifest
+    smaller = Manifest(path=manifest.path, sources=tuple(s for s in manifest.sources
+                                                         if s.id != "aggregator"))
+    build(smaller, store=remote, base=BASE)
+    store = store_mod.open_store(remote)
+    graphs = {g.value for g in store.named_graphs()}
+    assert BASE + "source/aggregator" not in graphs
+    count = store.query("PREFIX fabio: <http://purl.org/spar/fabio/> "
+                        "SELECT (COUNT(?w) AS ?n) WHERE { ?w a fabio:Work }")
+    assert int(next(iter(count))["n"].value) == 17
+    build(manifest, store=remote, base=BASE)  # restore for other tests
+    assert BASE + "source/aggregator" in {g.value for g in store.named_graphs()}
+
+
+def test_dump_round_trips(remote, embedded):
+    data = store_mod.open_store(remote).dump(format=RdfFormat.N_QUADS)
+    assert len(data.decode().splitlines()) == len(embedded)
+
+
+def test_unreachable_server_is_a_clear_error():
+    store = RemoteStore("oxigraph+http://127.0.0.1:9/", retries=0, timeout=2)
+    with pytest.raises(StoreError, match="cannot reach the SPARQL server"):
+        store.query("ASK { }")
+
+
+def test_endpoint_layouts():
+    e = endpoints("fuseki+http://localhost:3030/ds/")
+    assert (e.query, e.update, e.store) == ("http://localhost:3030/ds/query",
+                                            "http://localhost:3030/ds/update",
+                                            "http://localhost:3030/ds/data")
+    e = endpoints("virtuoso+http://dba:secret@127.0.0.1:8890/")
+    assert e.auth == ("dba", "secret") and e.store.endswith("/sparql-graph-crud-auth")
+    e = endpoints("sparql+https://example.org/sparql?store=https://example.org/gsp")
+    assert (e.query, e.store) == ("https://example.org/sparql", "https://example.org/gsp")
