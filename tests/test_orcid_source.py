@@ -9,7 +9,7 @@ import pytest
 from kg.names import parse_name
 from kg.sources import SourceContext, detect, get, orcid, read
 
-from .test_bibtex import assert_golden
+from .test_bibtex import assert_golden, view
 
 DATA = Path(__file__).parent / "data" / "orcid"
 SAMPLES = Path(__file__).parents[2] / "shared" / "corpus" / "orcid-model"
@@ -21,6 +21,33 @@ def test_golden(name: str) -> None:
     records, report = read(DATA / f"{name}.orcid.json")
     assert report.format == "orcid"
     assert_golden(records, report, DATA / f"{name}.expected.json")
+
+
+def test_the_xml_form_reads_as_the_json_form() -> None:
+    from_json, _ = read(DATA / "record.orcid.json")
+    from_xml, report = read(DATA / "record.orcid.xml")
+    assert report.format == "orcid"
+
+    def unplaced(records: list) -> list[dict]:
+        return [{k: v for k, v in view(r).items() if k != "line"} for r in records]
+
+    assert unplaced(from_xml) == unplaced(from_json)
+    assert [r.line for r in from_xml] == [21, 34, 64]  # each work summary's start tag
+    assert sorted((i.line, i.severity, i.message) for i in report.issues) == [
+        (34, "warning", "work 102: publication date '2024-13' is not a date; read to the year"),
+        (51, "warning", "work 102: doi 'not-a-doi' is not a valid doi; ignored"),
+        (70, "error", "work 104 has no title; set aside")]
+    assert from_xml[0].raw.lstrip().startswith('<work:work-summary put-code="101">')
+    assert from_xml[0].raw.rstrip().endswith("</work:work-summary>")
+
+
+def test_malformed_xml_is_reported_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "works.xml"
+    path.write_text('<?xml version="1.0"?>\n<work:work xmlns:work="http://www.orcid.org/ns/work">\n'
+                    "<work:title>\n</work:work>\n", encoding="utf-8")
+    _, report = read(path, format="orcid")
+    assert [(i.line, i.message) for i in report.errors] == [
+        (4, "not well-formed XML: mismatched tag; nothing read")]
 
 
 def _read_text(tmp_path: Path, text: str, owner: str | None = None) -> tuple[list, object]:
@@ -54,6 +81,8 @@ def test_invalid_json_and_non_orcid_json(tmp_path: Path) -> None:
     ('[{"type": "article-journal", "title": "T"}]', 0.0),
     ('{"type": "article-journal", "title": "T"}', 0.0),
     ("not json", 0.0),
+    ('<?xml version="1.0"?><work:work xmlns:work="http://www.orcid.org/ns/work"/>', 0.95),
+    ('<?xml version="1.0"?><collection id="2020.acl"><volume/></collection>', 0.0),
 ])
 def test_detection_scores(text: str, expected: float) -> None:
     assert orcid.detect(text) == expected
@@ -74,6 +103,18 @@ def test_samples_are_detected_and_read(name: str, count: int) -> None:
     records, report = read(path)
     assert (report.records, report.set_aside) == (count, 0)
     assert all(r.title and r.date for r in records)
+
+
+@needs_samples
+def test_xml_samples() -> None:
+    records, report = read(SAMPLES / "works-3.0.xml")
+    assert [(r.key, r.line, r.kind.value) for r in records] == [
+        ("3356", 22, "conference"), ("3357", 68, "conference"), ("3358", 113, "journal")]
+    assert [i.message for i in report.warnings] == [
+        "work 3356: doi '123456' is not a valid doi; ignored",
+        "work 3357: arxiv '123456' is not a valid arxiv; ignored"]
+    (work,), _ = read(SAMPLES / "work-full-3.0.xml")
+    assert work.key == "123" and work.authors[0].identifier == "8888-8888-8888-8880"
 
 
 @needs_samples

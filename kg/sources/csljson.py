@@ -24,9 +24,11 @@ from .bibtex import PREPRINT_VENUE, WORKSHOP, add_doi
 
 
 class Located(dict):  # type: ignore[type-arg]
-    """A JSON object that knows the offset of its opening brace in the document."""
+    """A JSON object that knows the offset of its opening brace in the document (and, when it was
+    made from XML, where its element ends)."""
 
     offset: int = 0
+    end: int | None = None
 
 
 class LocatedList(list):  # type: ignore[type-arg]

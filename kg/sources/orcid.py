@@ -5,7 +5,8 @@ its iD, else the source's owner) is its implied author. Every summary is a recor
 holds several for one work (each is a separate claim; ``extra["orcid_group"]`` says which belong
 together). Only ``self`` external ids identify the work; ``part-of`` ids (a journal's ISSN) and
 ``version-of`` ids (another version's DOI) go to ``extra``. Contributors are authors unless their role
-is editor (the venue's editors) or chair-or-translator (``extra``). XML is not read.
+is editor (the venue's editors) or chair-or-translator (``extra``). The XML forms of the same documents
+are read by turning them into the JSON shape first.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import re
 from collections.abc import Iterator
 from typing import Any
+from xml.parsers import expat
 
 from .. import identifiers as ids
 from ..names import parse_name
@@ -103,7 +105,8 @@ def _works(doc: dict[str, Any]) -> Iterator[tuple[Any, str, int | None]]:
 
 
 def _is_work(doc: dict[str, Any]) -> bool:
-    return isinstance(doc.get("title"), dict) and isinstance(doc["title"].get("title"), dict)
+    """A work's title is an object that holds the title itself (ORCID's two-level title)."""
+    return isinstance(doc.get("title"), dict) and "title" in doc["title"]
 
 
 def _date(work: dict[str, Any], ctx: SourceContext, line: int, key: str) -> PartialDate | None:
@@ -225,8 +228,56 @@ def work_to_record(work: Any, key: str, line: int, ctx: SourceContext, owner: Pe
     return record
 
 
+# Elements that repeat, and so are lists in the JSON shape even when the XML holds one.
+_XML_LISTS = {"group", "work-summary", "external-id", "contributor"}
+_XML_NS = "http://www.orcid.org/ns/"
+
+
+def xml_to_shape(text: str) -> Located:
+    """ORCID XML as the JSON API's shape: local names as keys, text leaves as strings, attributes
+    (put-code, path) as keys; each object remembers the offset of its element's line."""
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    stack: list[tuple[str, Located, list[str]]] = [("", Located(), [])]
+    parser = expat.ParserCreate(namespace_separator="|")
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        obj = Located({k.split("|")[-1]: v for k, v in attributes.items()})
+        obj.offset = starts[parser.CurrentLineNumber - 1]
+        stack.append((name.split("|")[-1], obj, []))
+
+    def end(_: str) -> None:
+        local, obj, texts = stack.pop()
+        obj.end = starts[parser.CurrentLineNumber] if parser.CurrentLineNumber < len(starts) else None
+        content = clean_whitespace("".join(texts)) or None
+        if obj and content:
+            obj["value"] = content  # text beside attributes: <translated-title language-code="en">
+        value: Any = obj if obj else content
+        parent = stack[-1][1]
+        if local in _XML_LISTS:
+            parent.setdefault(local, []).append(value)
+        else:
+            parent[local] = value
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = lambda data: stack[-1][2].append(data)
+    parser.Parse(text, True)
+    ((_, root),) = stack[0][1].items()  # the document element, as the JSON's top object
+    return root if isinstance(root, Located) else Located()
+
+
+def _load(text: str, ctx: SourceContext) -> tuple[Any, LineIndex] | None:
+    if not text.lstrip().startswith("<"):
+        return load_document(text, ctx)
+    try:
+        return xml_to_shape(text), LineIndex(text)
+    except expat.ExpatError as exc:
+        ctx.error(exc.lineno, f"not well-formed XML: {expat.errors.messages[exc.code]}; nothing read")
+        return None
+
+
 def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
-    loaded = load_document(text, ctx)
+    loaded = _load(text, ctx)
     if loaded is None:
         return
     doc, lines = loaded
@@ -252,8 +303,9 @@ def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
             key = again
         seen.add(key)
         offset = work.offset if isinstance(work, Located) else None
-        record = work_to_record(work, key, line, ctx, owner, raw=raw_json(text, offset), group=group,
-                                lines=lines)
+        raw = text[offset:work.end] if isinstance(work, Located) and work.end else raw_json(
+            text, offset)
+        record = work_to_record(work, key, line, ctx, owner, raw=raw, group=group, lines=lines)
         if record is not None:
             yield record
     if not found:
@@ -261,6 +313,9 @@ def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
 
 
 def detect(text: str) -> float:
+    if text.lstrip().startswith("<"):
+        head = text[:3000]
+        return 0.95 if _XML_NS in head and re.search(r"<(work|record|activities):", head) else 0.0
     if not text.lstrip().startswith("{"):
         return 0.0
     try:
@@ -278,8 +333,8 @@ def detect(text: str) -> float:
 FORMAT = SourceFormat(
     name="orcid",
     parse=parse,
-    description="ORCID API v3.0 works JSON: full record, /works, one work, or a bulk of works",
-    suffixes=(".json",),
+    description="ORCID API v3.0 works (JSON or XML): full record, /works, one work, or a bulk",
+    suffixes=(".json", ".xml"),
     aliases=("orcid-json",),
     detect=detect,
 )
