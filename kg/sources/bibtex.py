@@ -408,8 +408,8 @@ def read_macros(text: str, ctx: SourceContext, *, macros: dict[str, str] | None 
     return reader.macros
 
 
-_NEWCOMMAND = re.compile(
-    r"\\(?:(?:provide|new|renew)command\*?\s*\{?\s*\\([A-Za-z]+)\s*\}?(\s*\[\d\])?|def\s*\\([A-Za-z]+))\s*\{")
+_NEWCOMMAND = re.compile(r"\\(?:(?:provide|new|renew)command\*?\s*\{?\s*\\([A-Za-z]+)\s*\}?"
+                         r"(\s*\[\d\])?|def\s*\\([A-Za-z]+))\s*\{")
 
 
 def preamble_commands(preamble: str) -> dict[str, tuple[int, str]]:
