@@ -71,10 +71,13 @@ class LiveServer:
         self.thread.start()
 
     def close(self) -> None:
-        self.server.close()
-        # Connections still open (keep-alive) keep waitress's loop running: close them too.
-        for channel in list(self.server._map.values()):
-            channel.close()
+        # Closed in the server's own thread: the listening socket, open (keep-alive) connections
+        # and the trigger, which leaves waitress's loop nothing to wait for.
+        def shutdown() -> None:
+            for channel in list(self.server._map.values()):
+                channel.close()
+
+        self.server.trigger.pull_trigger(shutdown)
         self.thread.join(timeout=5)
 
 
