@@ -125,30 +125,34 @@ class Entry:
 # --- values ---------------------------------------------------------------------------------------
 
 
+_BRACES = re.compile(r"[{}]")
+_BRACES_QUOTE = re.compile(r'[{}"]')
+
+
 def _close_brace(value: str, start: int) -> int:
-    """Index of the brace closing the one at ``start``, or -1."""
+    """Index of the '}' closing the '{' at ``start``, or -1 (only brace characters are visited)."""
     depth = 0
-    for i in range(start, len(value)):
-        if value[i] == "{":
+    for m in _BRACES.finditer(value, start):
+        if m.group() == "{":
             depth += 1
-        elif value[i] == "}":
+        else:
             depth -= 1
             if depth == 0:
-                return i
+                return m.start()
     return -1
 
 
 def _close_quote(value: str, start: int) -> int:
     """Index of the '"' closing the one at ``start`` (quotes inside braces do not count), or -1."""
     depth = 0
-    for i in range(start + 1, len(value)):
-        ch = value[i]
+    for m in _BRACES_QUOTE.finditer(value, start + 1):
+        ch = m.group()
         if ch == "{":
             depth += 1
         elif ch == "}":
             depth -= 1
-        elif ch == '"' and depth <= 0:
-            return i
+        elif depth <= 0:
+            return m.start()
     return -1
 
 
@@ -217,14 +221,13 @@ def evaluate(value: str, macros: dict[str, str], *, on_undefined: Callable[[str]
 
 
 def _balanced(text: str) -> bool:
+    if "{" not in text and "}" not in text:
+        return True
     depth = 0
-    for ch in text:
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth < 0:
-                return False
+    for m in _BRACES.finditer(text):
+        depth += 1 if m.group() == "{" else -1
+        if depth < 0:
+            return False
     return depth == 0
 
 
