@@ -1,6 +1,6 @@
 // Draws the coauthor network of a person page into <svg id="coauthor-network"> from the JSON in
-// <script id="network-data">: a small force-directed layout, no libraries, run for a fixed number of
-// steps so that the picture is the same on every load.
+// <script id="network-data">: a force-directed layout, no libraries, started from a circle and run for
+// a fixed number of steps, so that the picture is the same on every load.
 (function () {
   "use strict";
   var svg = document.getElementById("coauthor-network");
@@ -25,32 +25,40 @@
     if (l.source in index && l.target in index) { links.push({ s: index[l.source], t: index[l.target], w: l.works }); }
   });
 
-  // Spring embedder: repulsion between all nodes, springs along links, a pull to the centre.
-  for (var step = 0; step < 300; step++) {
-    var cool = 1 - step / 300;
+  // Fruchterman-Reingold: every pair repels (k^2/d), linked nodes attract (d^2/k), and the largest
+  // step shrinks as the layout cools. The person stays in the middle.
+  var k = Math.sqrt(width * height / Math.max(1, nodes.length)) * 0.75;
+  var steps = 400, heat = width / 8;
+  for (var step = 0; step < steps; step++) {
+    nodes.forEach(function (n) { n.dx = 0; n.dy = 0; });
     for (var i = 0; i < nodes.length; i++) {
       for (var j = i + 1; j < nodes.length; j++) {
-        var dx = nodes[j].x - nodes[i].x, dy = nodes[j].y - nodes[i].y;
-        var d2 = dx * dx + dy * dy + 0.01, f = 900 / d2;
-        nodes[i].vx -= dx * f; nodes[i].vy -= dy * f; nodes[j].vx += dx * f; nodes[j].vy += dy * f;
+        var dx = nodes[i].x - nodes[j].x, dy = nodes[i].y - nodes[j].y;
+        var d = Math.max(0.5, Math.sqrt(dx * dx + dy * dy)), f = k * k / d;
+        nodes[i].dx += dx / d * f; nodes[i].dy += dy / d * f;
+        nodes[j].dx -= dx / d * f; nodes[j].dy -= dy / d * f;
       }
     }
     links.forEach(function (l) {
       var a = nodes[l.s], b = nodes[l.t];
-      var dx = b.x - a.x, dy = b.y - a.y, d = Math.sqrt(dx * dx + dy * dy) + 0.01;
-      var f = 0.02 * (d - 90) / d;
-      a.vx += dx * f; a.vy += dy * f; b.vx -= dx * f; b.vy -= dy * f;
+      var dx = a.x - b.x, dy = a.y - b.y, d = Math.max(0.5, Math.sqrt(dx * dx + dy * dy));
+      var f = d * d / k * (l.s === 0 ? 0.6 : 0.25);
+      a.dx -= dx / d * f; a.dy -= dy / d * f; b.dx += dx / d * f; b.dy += dy / d * f;
     });
+    var t = heat * (1 - step / steps) + 0.5;
     nodes.forEach(function (n) {
-      n.vx += (width / 2 - n.x) * 0.005; n.vy += (height / 2 - n.y) * 0.005;
-      if (n.center) { n.vx = 0; n.vy = 0; }
-      var speed = Math.sqrt(n.vx * n.vx + n.vy * n.vy), limit = 12 * cool + 0.5;
-      if (speed > limit) { n.vx *= limit / speed; n.vy *= limit / speed; }
-      n.x = Math.max(20, Math.min(width - 20, n.x + n.vx));
-      n.y = Math.max(20, Math.min(height - 20, n.y + n.vy));
-      n.vx *= 0.5; n.vy *= 0.5;
+      if (n.center) { n.x = width / 2; n.y = height / 2; return; }
+      n.dx += (width / 2 - n.x) * 0.02 * k; n.dy += (height / 2 - n.y) * 0.02 * k;
+      var len = Math.max(0.01, Math.sqrt(n.dx * n.dx + n.dy * n.dy));
+      n.x = Math.max(16, Math.min(width - 16, n.x + n.dx / len * Math.min(len, t)));
+      n.y = Math.max(16, Math.min(height - 16, n.y + n.dy / len * Math.min(len, t)));
     });
   }
+  // Names for the person and the closest coauthors; everyone's name is in the tooltip.
+  var ranked = nodes.slice(1).sort(function (a, b) { return b.works - a.works; });
+  var labelled = {};
+  ranked.slice(0, 10).forEach(function (n) { labelled[n.id] = true; });
+  labelled[nodes[0].id] = true;
 
   function el(name, attrs, parent) {
     var e = document.createElementNS(NS, name);
@@ -70,7 +78,9 @@
                            "class": n.center ? "center" : "coauthor", "data-id": n.id }, a);
     el("title", {}, c).textContent = n.name + (n.center ? "" : " (" + n.works + ")");
     // textContent, never innerHTML: names come from sources.
-    el("text", { x: (n.x + 8).toFixed(1), y: (n.y + 3).toFixed(1) }, a).textContent = n.name;
+    if (labelled[n.id]) {
+      el("text", { x: (n.x + 8).toFixed(1), y: (n.y + 3).toFixed(1) }, a).textContent = n.name;
+    }
   });
   svg.setAttribute("data-rendered", "true");
   svg.setAttribute("data-nodes", String(nodes.length));
