@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from decimal import Decimal
 from itertools import combinations
 from urllib.parse import quote
 
@@ -42,6 +43,12 @@ def date_literal(d: PartialDate) -> Literal:
     """A date as xsd:date, xsd:gYearMonth or xsd:gYear, by its precision."""
     datatype = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}[d.precision]
     return Literal(d.isoformat(), datatype=datatype)
+
+
+def decimal_literal(value: float) -> Literal:
+    """A number as xsd:decimal, never in exponent notation (str(0.00001) is '1e-05', which is not a
+    valid xsd:decimal)."""
+    return Literal(format(Decimal(repr(float(value))), "f"), datatype=XSD.decimal)
 
 
 def lit(value: str) -> Literal:
@@ -104,7 +111,7 @@ class Mapper:
             yield self._t(s, RDF.type, PROV.Entity)
             yield self._t(s, SCHEMA.name, lit(info.filename.rsplit("/", 1)[-1]))
             yield self._t(s, KG.format, lit(info.format))
-            yield self._t(s, KG.trust, Literal(str(info.trust), datatype=XSD.decimal))
+            yield self._t(s, KG.trust, decimal_literal(info.trust))
             if info.origin:
                 yield self._t(s, KG.origin, lit(info.origin))
             if info.captured:
@@ -333,7 +340,7 @@ class Mapper:
             yield self._t(s, RDF.type, KG.MatchCandidate, g)
             yield self._t(s, KG.candidate, self.iri(c.a), g)
             yield self._t(s, KG.candidate, self.iri(c.b), g)
-            yield self._t(s, KG.score, Literal(str(c.score), datatype=XSD.decimal), g)
+            yield self._t(s, KG.score, decimal_literal(c.score), g)
             for r in c.reasons:
                 yield self._t(s, KG.reason, lit(r), g)
 
