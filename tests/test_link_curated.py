@@ -154,6 +154,9 @@ def test_bad_values_are_errors_with_file_and_line(tmp_path, body, line, message)
     (('[[person]]\nperson = "person/max-zimmer"\nwikidata = "Q1"\n\n'
       '[[rejected]]\nperson = "person/max-zimmer"\nwikidata = "Q1"\n'), 7,
      "both accepted and rejected"),
+    (('[[person]]\nperson = "person/max-zimmer"\nwikidata = "Q1"\n\n'
+      '[[person]]\nname = "Max Zimmer"\nwikidata = "Q1"\n'), 7,
+     "wikidata Q1 of person/max-zimmer is listed twice (also "),
 ])
 def test_unknown_or_inconsistent_references_are_errors_when_applied(tmp_path, res, body, line,
                                                                      message):
@@ -218,6 +221,15 @@ def test_accept_and_reject_move_candidates_into_the_curated_file(tmp_path, res):
     links.apply(res)
     person = next(p for p in res.persons if p.path == "person/max-zimmer")
     assert person.identifiers["wikidata"] == ["Q11"]
+
+
+def test_a_candidate_decided_in_the_curated_file_is_no_longer_pending(tmp_path, res):
+    links_path = write(tmp_path, '[[rejected]]\nwork = "work/sparse-model-soups"\nwikidata = "Q13"\n')
+    candidate = load_links(write(tmp_path, (
+        '[[work]]\nwork = "work/sparse-model-soups"\nwikidata = "Q13"\nscore = 0.7\n'), "c.toml"),
+        review=tmp_path / "none.toml").links
+    write_review(review_path(links_path), merge([], candidate))
+    assert [(d.value, d.status) for d in load_links(links_path).apply(res)] == [("Q13", "rejected")]
 
 
 def test_pending_candidates_are_decisions_too(tmp_path, res):

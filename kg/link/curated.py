@@ -125,7 +125,9 @@ class Links:
                 continue
             out.append(replace(link, entity=entity))
         _check_consistent(out)
-        return out
+        # A candidate still in the review file that the curated file has since decided is moot.
+        decided = {x.key for x in out if x.status != "pending"}
+        return [x for x in out if x.status != "pending" or x.key not in decided]
 
     def apply(self, res: Resolution) -> list[Link]:
         """Add the accepted identifiers to the resolution's people and works, and attach every decision
@@ -183,8 +185,9 @@ class _EntityIndex:
 
 
 def _check_consistent(links: list[Link]) -> None:
-    """One identifier accepted for two entities, or one decision both accepted and rejected, is an
-    error: the graph would otherwise claim two people are the same person."""
+    """One identifier accepted for two entities, one decision both accepted and rejected, or one
+    decision written twice, is an error: the graph would otherwise claim that two people are one, or
+    hold two answers to one question."""
     owner: dict[tuple[str, str, str], Link] = {}
     decided: dict[tuple[str, str, str], Link] = {}
     for link in links:
@@ -196,9 +199,13 @@ def _check_consistent(links: list[Link]) -> None:
                 raise ConfigError(f"{link.where}: {link.scheme} {link.value} is already linked to "
                                   f"{other.entity} ({other.where})")
         other = decided.setdefault(link.key, link)
+        if other is link:
+            continue
         if other.status != link.status:
             raise ConfigError(f"{link.where}: {link.scheme} {link.value} of {link.entity} is both "
                               f"accepted and rejected (see {other.where})")
+        raise ConfigError(f"{link.where}: {link.scheme} {link.value} of {link.entity} is listed "
+                          f"twice (also {other.where})")
 
 
 # ---------------------------------------------------------------------------------------------- reading
