@@ -120,7 +120,7 @@ class Config:
     per_file: int = 0  # records per .bib file; 0 writes one file
 
 
-@dataclass
+@dataclass(slots=True)  # hundreds of thousands of them at a million records
 class Person:
     id: str
     given: str  # may be hyphenated; a middle initial is kept apart
@@ -131,7 +131,7 @@ class Person:
     homonym_of: str | None = None  # the person whose name this one was given
 
 
-@dataclass
+@dataclass(slots=True)
 class Series:
     id: str
     kind: str  # conference / workshop / journal
@@ -208,14 +208,15 @@ class Generator:
         rng = self.rng
         if rng.random() < 0.2:
             return rng.choices(COMMON_FAMILY, cum_weights=COMMON_CUM)[0]
-        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.choice((2, 2, 3))))
-        return word.capitalize()
+        return "".join(rng.choices(SYLLABLES, k=2 if rng.random() < 0.67 else 3)).capitalize()
 
     def _people(self, n: int) -> None:
         rng = self.rng
         sizes: list[int] = []
-        while sum(sizes) < n:
+        total = 0
+        while total < n:
             sizes.append(max(3, int(rng.lognormvariate(3.6, 0.8))))  # median ~36 people
+            total += sizes[-1]
         self.communities: list[list[int]] = []
         self.people: list[Person] = []
         weights: list[float] = []
@@ -305,7 +306,7 @@ class Generator:
 
     def _title(self, community: int) -> str:
         rng = self.rng
-        method = "".join(rng.choice(SYLLABLES) for _ in range(2)).capitalize()
+        method = "".join(rng.choices(SYLLABLES, k=2)).capitalize()
         if rng.random() < 0.5:
             method = method + rng.choice(("Net", "GAN", "BERT", "Flow", "Former", "-2", "++", "X"))
         template = rng.choice(TEMPLATES)
