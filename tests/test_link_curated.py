@@ -223,6 +223,23 @@ def test_accept_and_reject_move_candidates_into_the_curated_file(tmp_path, res):
     assert person.identifiers["wikidata"] == ["Q11"]
 
 
+def test_the_links_graph_meets_the_shapes_and_uses_defined_terms(tmp_path, res):
+    from kg.graph.check import check_quads
+
+    links_path = write(tmp_path, GOOD)
+    candidate = load_links(write(tmp_path, (
+        '[[work]]\nwork = "work/sparse-model-soups"\nwikidata = "Q13"\nscore = 0.7\n'
+        'method = "wikidata-title"\nevidence = ["title matches (0.93)"]\nlabel = "Sparse soups"\n'
+        'decided = "2025-01-02"\n'), "c.toml"), review=tmp_path / "none.toml").links
+    write_review(review_path(links_path), merge([], candidate))
+    load_links(links_path).apply(res)
+    graph = NamedNode(BASE + "graph/links")
+    quads = [q for q in Mapper(BASE).quads(res) if q.graph_name == graph]
+    assert len({q.subject for q in quads}) == 6
+    report = check_quads(quads)
+    assert report.violations == []
+
+
 def test_a_candidate_decided_in_the_curated_file_is_no_longer_pending(tmp_path, res):
     links_path = write(tmp_path, '[[rejected]]\nwork = "work/sparse-model-soups"\nwikidata = "Q13"\n')
     candidate = load_links(write(tmp_path, (

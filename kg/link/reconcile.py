@@ -200,8 +200,8 @@ class Reconciler:
         for e in entities.values():
             if HUMAN in e.items("P31"):
                 continue
-            titles = e.strings("P1476") or [e.label]
-            sim = max(title_similarity(a, b) for a in self._titles(w) for b in titles if b)
+            titles = [t for t in e.strings("P1476") or [e.label] if t]
+            sim = max((title_similarity(a, b) for a in self._titles(w) for b in titles), default=0.0)
             if sim < 0.6:
                 continue
             evidence = [f"title {titles[0]!r} matches ({sim:.2f})"]
