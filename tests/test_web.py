@@ -4,6 +4,8 @@ content negotiation, validators and CORS, over a real HTTP server."""
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import extruct
 import pytest
@@ -238,3 +240,15 @@ def test_context_and_errors_carry_no_internals(live_server):
     resp = get(f"{live_server}/work/x/y/z/w", "application/json")
     assert resp.status_code == 404
     assert "Traceback" not in resp.text and "/tmp" not in resp.text
+
+
+def test_every_route_and_web_setting_is_documented(app):
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "web.md").read_text(encoding="utf-8")
+    for rule in app.url_map.iter_rules():
+        shown = re.sub(r"<any\([^)]*\):root>/<path:rest>", "", rule.rule)
+        shown = re.sub(r"<(?!path:)[^>]*>", "<", shown).split("<")[0] if shown else ""
+        if shown:
+            assert f"`{shown}" in docs, f"route {rule.rule} is not in docs/web.md"
+    for name in ("host", "port", "store", "base", "threads", "query_timeout", "result_limit",
+                 "max_request_bytes", "rate_limit", "allow_service"):
+        assert f"| `{name}` |" in docs, f"setting {name} is not in docs/web.md"

@@ -95,7 +95,7 @@ def serialize_rdf(triples: list[Triple], rdf_format: RdfFormat) -> bytes:
         raise ValueError("JSON-LD is written by to_jsonld")
     return serialize(sorted(triples, key=str), format=rdf_format,
                      prefixes=PREFIXES if rdf_format in (RdfFormat.TURTLE, RdfFormat.TRIG,
-                                                         RdfFormat.RDF_XML) else None)
+                                                         RdfFormat.RDF_XML) else None) or b""
 
 
 def to_jsonld(entity: Entity) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Iterator
+from typing import IO, cast
 
 from flask import Blueprint, Response, jsonify, request, stream_with_context
 from pyoxigraph import DefaultGraph, Store
@@ -44,7 +45,8 @@ def dump(suffix: str) -> Response:
     resp.headers["Access-Control-Allow-Origin"] = "*"
     resp.set_etag(snap.etag("dump", fmt.name))
     resp.headers["Last-Modified"] = snap.last_modified
-    return resp.make_conditional(request)
+    resp.make_conditional(request)
+    return resp
 
 
 class _QueueWriter:
@@ -77,8 +79,9 @@ def _stream(store: Store, fmt: WebFormat) -> Iterator[bytes]:
     def produce() -> None:
         writer = _QueueWriter(q, stop)
         try:
-            kwargs = {} if fmt.quads else {"from_graph": DefaultGraph()}
-            store.dump(writer, format=fmt.rdf_format, prefixes=PREFIXES, **kwargs)
+            output = cast(IO[bytes], writer)  # write() is all Store.dump needs
+            store.dump(output, format=fmt.rdf_format, prefixes=PREFIXES,
+                       from_graph=None if fmt.quads else DefaultGraph())
             writer.flush()
             q.put(None)
         except BaseException as exc:  # noqa: BLE001 - handed to the response, which ends the stream

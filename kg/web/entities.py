@@ -88,7 +88,8 @@ def finish(resp: Response, snap: Snapshot, fmt: WebFormat, path: str, *, cors: b
              for f in alternates if f is not fmt]
     if links:
         resp.headers["Link"] = ", ".join(links)
-    return resp.make_conditional(request)
+    resp.make_conditional(request)
+    return resp
 
 
 def render(ent: Entity, fmt: WebFormat, snap: Snapshot) -> bytes | str:
@@ -311,10 +312,10 @@ def source_view(ent: Entity, root: dict[str, Any], snap: Snapshot) -> tuple[str,
 def generic_view(ent: Entity, root: dict[str, Any], snap: Snapshot) -> tuple[str, dict[str, Any]]:
     rows: list[tuple[str, str, bool]] = []
     for t in sorted(ent.triples, key=lambda t: (t.predicate.value, str(t.object))):
-        if t.subject.value != ent.iri:
+        if not isinstance(t.subject, NamedNode) or t.subject.value != ent.iri:
             continue
         is_iri = isinstance(t.object, NamedNode)
-        rows.append((t.predicate.value, t.object.value, is_iri))
+        rows.append((t.predicate.value, getattr(t.object, "value", str(t.object)), is_iri))
     ctx: dict[str, Any] = {"title": first(root, "name") or ent.path, "rows": rows}
     if ent.kind in ("version", "record"):
         ctx["sources"] = queries.select(snap.store, "work-sources", work=_iri(ent.iri)) \

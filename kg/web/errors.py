@@ -78,7 +78,7 @@ def error_response(status: int, message: str, *, fmt: WebFormat | None = None,
 
 def _rdf_error(rdf_format: RdfFormat, status: int, title: str, message: str) -> bytes:
     """An empty graph in the requested format, saying what went wrong in a comment."""
-    empty = serialize([], format=rdf_format)
+    empty = serialize([], format=rdf_format) or b""
     line = f"{status} {title}: {message}".replace("\n", " ")
     if rdf_format == RdfFormat.RDF_XML:
         comment = "<!-- " + line.replace("--", "- -").replace(">", "&gt;") + " -->\n"

@@ -15,7 +15,16 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from pyoxigraph import Literal, NamedNode, QuerySolutions, Store, Variable
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QuerySolutions,
+    QueryTriples,
+    Store,
+    Triple,
+    Variable,
+)
 
 from ..errors import KGError, QueryError
 from ..graph.namespaces import XSD
@@ -89,7 +98,8 @@ def select(store: Store, name: str, **params: NamedNode | Literal) -> list[dict[
     """Run a page query and give each row as a dict of Python values (IRIs and literals as str,
     integers as int, unbound as None)."""
     q = query(name)
-    subs = {Variable(k): v for k, v in params.items()}
+    subs: dict[Variable, NamedNode | BlankNode | Literal | Triple] = {
+        Variable(k): v for k, v in params.items()}
     result = store.query(q.text, substitutions=subs)
     if not isinstance(result, QuerySolutions):
         raise QueryError(f"{name} is not a SELECT query")
@@ -99,7 +109,12 @@ def select(store: Store, name: str, **params: NamedNode | Literal) -> list[dict[
 
 def construct(store: Store, name: str, **params: NamedNode | Literal) -> list:
     q = query(name)
-    return list(store.query(q.text, substitutions={Variable(k): v for k, v in params.items()}))
+    subs: dict[Variable, NamedNode | BlankNode | Literal | Triple] = {
+        Variable(k): v for k, v in params.items()}
+    result = store.query(q.text, substitutions=subs)
+    if not isinstance(result, QueryTriples):
+        raise QueryError(f"{name} is not a CONSTRUCT query")
+    return list(result)
 
 
 _INTEGERS = {XSD.integer.value, "http://www.w3.org/2001/XMLSchema#int",
