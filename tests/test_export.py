@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 from pathlib import Path
 
@@ -240,6 +241,9 @@ def test_cli_export_to_a_file_by_suffix(data_path, tmp_path):
     assert result.exit_code == 0, result.output
     assert "nquads" in result.output and out.stat().st_size > 100_000
     assert [p.name for p in out.parent.iterdir()] == ["graph.nq"]  # no temporary file left
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # an ordinary file, not a private one
 
 
 def test_cli_export_to_stdout(data_path):

@@ -6,7 +6,6 @@ import sys
 
 import click
 
-from ..graph.check import check_store
 from ..graph.store import open_store
 from . import main
 from .common import console, setting_option, settings
@@ -20,6 +19,9 @@ def check_cmd(store: str | None) -> None:
     Prints one line per violation (focus node, property, message, graphs) and exits with code 1 if
     there is any.
     """
+    # Imported here: pyshacl takes a second to import, which every other command would pay.
+    from ..graph.check import check_store
+
     cfg = settings(store=store)
     db = open_store(cfg["store"])
     with console.status("checking the graph"):

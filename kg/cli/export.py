@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import click
 
-from ..graph.export import export
 from ..graph.formats import FORMATS, by_suffix, get
 from ..graph.store import open_store
 from . import main
@@ -38,6 +36,9 @@ def export_cmd(store: str | None, fmt: str | None, output: str | None) -> None:
         chosen = found
     else:
         chosen = get(fmt)
+    # Imported here: the JSON-LD and BibTeX libraries slow the start of every other command.
+    from ..graph.export import export
+
     cfg = settings(store=store)
     db = open_store(cfg["store"])
     started = time.perf_counter()
@@ -48,13 +49,13 @@ def export_cmd(store: str | None, fmt: str | None, output: str | None) -> None:
     target = Path(output)
     target.parent.mkdir(parents=True, exist_ok=True)
     # Written beside the target and renamed, so that a failed export never leaves half a file.
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with open(tmp, "wb") as fh:
             export(db, fh, format=chosen)
         os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     size = target.stat().st_size
     console.print(f"wrote {target} ({chosen.name}, {size:,} bytes) in "
