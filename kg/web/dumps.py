@@ -1,7 +1,9 @@
-"""``/dump/kg.<suffix>``: the whole graph in each export format, streamed from the store.
+"""``/dump/kg.<suffix>``: the whole graph in each RDF format of the export table, written by
+``kg export``'s writers as the response is sent.
 
-Formats that hold named graphs (N-Quads, TriG, JSON-LD) carry the whole dataset, provenance and derived
-graphs included; the others carry the merged view (the default graph).
+Formats that hold named graphs (N-Quads, TriG) carry the whole dataset, provenance and derived graphs
+included; the others carry the merged view (the default graph). The RDF writers stream from the store;
+JSON-LD is compacted as one document first.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from collections.abc import Iterator
 from typing import IO, cast
 
 from flask import Blueprint, Response, jsonify, request, stream_with_context
-from pyoxigraph import DefaultGraph, Store
+from pyoxigraph import Store
 
-from ..graph.namespaces import PREFIXES
+from ..graph.export import export
 from . import negotiate
 from .app import graph
 from .errors import Problem
@@ -79,9 +81,7 @@ def _stream(store: Store, fmt: WebFormat) -> Iterator[bytes]:
     def produce() -> None:
         writer = _QueueWriter(q, stop)
         try:
-            output = cast(IO[bytes], writer)  # write() is all Store.dump needs
-            store.dump(output, format=fmt.rdf_format, prefixes=PREFIXES,
-                       from_graph=None if fmt.quads else DefaultGraph())
+            export(store, cast(IO[bytes], writer), format=fmt.name)  # write() is all it needs
             writer.flush()
             q.put(None)
         except BaseException as exc:  # noqa: BLE001 - handed to the response, which ends the stream

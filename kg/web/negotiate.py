@@ -1,8 +1,8 @@
-"""Output formats of the web app as one table, and content negotiation over it.
+"""Output formats of the web app, and content negotiation over them.
 
-RDF formats come from the project's export table (:mod:`kg.graph.formats`) when it is installed, so that
-``kg export --format``, ``?format=`` and ``Accept`` read the same rows; the few rows below stand in for it
-otherwise. SPARQL result formats and HTML are the web app's own rows.
+RDF formats are the rows of the project's output table (:mod:`kg.graph.formats`), so that
+``kg export --format``, ``?format=`` and ``Accept`` read the same rows; the web adds the names other
+clients use for them, the SPARQL result formats and HTML.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from typing import Any
 from pyoxigraph import QueryResultsFormat, RdfFormat
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
+
+from ..graph.formats import FORMATS
 
 
 @dataclass(frozen=True)
@@ -37,15 +39,6 @@ class WebFormat:
         return (self.name, self.suffix, self.media_type, *self.aliases)
 
 
-# Used only while kg.graph.formats is not installed; the same rows as the export table.
-_FALLBACK_RDF = (
-    ("jsonld", "application/ld+json", "jsonld", RdfFormat.JSON_LD, True),
-    ("turtle", "text/turtle", "ttl", RdfFormat.TURTLE, False),
-    ("ntriples", "application/n-triples", "nt", RdfFormat.N_TRIPLES, False),
-    ("nquads", "application/n-quads", "nq", RdfFormat.N_QUADS, True),
-    ("trig", "application/trig", "trig", RdfFormat.TRIG, True),
-    ("rdfxml", "application/rdf+xml", "rdf", RdfFormat.RDF_XML, False),
-)
 # Names other tools use for the same formats (SPARQLWrapper sends 'json-ld', 'n3', 'rdf+xml', 'xml').
 _RDF_ALIASES: dict[RdfFormat, tuple[str, ...]] = {
     RdfFormat.JSON_LD: ("json-ld", "json", "application/json"),
@@ -58,19 +51,14 @@ _RDF_ALIASES: dict[RdfFormat, tuple[str, ...]] = {
 
 def _rdf_rows() -> list[tuple[str, str, str, RdfFormat, bool, tuple[str, ...]]]:
     """(name, media type, suffix, serializer, quads, aliases) of each RDF format of the export table."""
-    try:
-        from ..graph.formats import FORMATS  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return [(*row, ()) for row in _FALLBACK_RDF]
     rows = []
     for f in FORMATS.values():
         rdf_format = f.rdf_format
         if rdf_format is None and f.media_type == "application/ld+json":
             rdf_format = RdfFormat.JSON_LD  # compacted by kg itself; the marker picks that writer
-        if isinstance(rdf_format, RdfFormat):
-            rows.append((f.name, f.media_type, f.suffix.lstrip("."), rdf_format, bool(f.quads),
-                         tuple(getattr(f, "aliases", ()))))
-    return rows or [(*row, ()) for row in _FALLBACK_RDF]
+        if rdf_format is not None:
+            rows.append((f.name, f.media_type, f.suffix.lstrip("."), rdf_format, f.quads, f.aliases))
+    return rows
 
 
 RDF_FORMATS: tuple[WebFormat, ...] = tuple(
