@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from .. import settings as settings_mod
 from ..manifest import Manifest, from_files, load
 
-console = Console(stderr=True, highlight=False)  # messages and progress
+console = Console(stderr=True, highlight=False, soft_wrap=True)  # messages and progress
 out = Console(highlight=False, soft_wrap=True)  # results
 
 
@@ -20,6 +21,12 @@ def setting_option(name: str, *flags: str, **kwargs):
     flags = flags or (f"--{name.replace('_', '-')}",)
     return click.option(*flags, name, default=None, help=f"{s.help} [default: {s.default}]",
                         type=kwargs.pop("type", None if s.type is str else s.type), **kwargs)
+
+
+def problem(line: str) -> None:
+    """One problem line on stderr, never wrapped and never read as markup (it quotes source text)."""
+    style = "red" if "set aside" in line else "yellow"
+    console.print(escape(line), style=style)
 
 
 def settings(**overrides) -> dict:

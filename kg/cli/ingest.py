@@ -14,7 +14,7 @@ from ..build import resolve_sources
 from ..pipeline import read_source
 from ..report import render_report
 from . import main
-from .common import console, manifest_for, out, setting_option, settings
+from .common import console, manifest_for, out, problem, setting_option, settings
 
 
 @main.command("formats")
@@ -45,7 +45,7 @@ def parse_cmd(sources: tuple[str, ...], fmt: str | None, jsonl: bool, strict: bo
             for r in got.records:
                 sys.stdout.write(r.model_dump_json(exclude_defaults=True) + "\n")
         for line in info.issues:
-            console.print(f"[yellow]{line}[/yellow]" if "set aside" not in line else f"[red]{line}[/red]")
+            problem(line)
         problems += len(info.issues)
         table.add_row(spec.id, info.format, str(info.records), str(info.set_aside),
                       str(len(info.issues) - info.set_aside))
@@ -70,7 +70,7 @@ def build_cmd(sources: tuple[str, ...], fmt: str | None, strict: bool, store: st
                            links=_links(cfg), step=lambda msg: status.update(msg))
     for src in result.resolution.sources.values():
         for line in src.issues:
-            console.print(f"[yellow]{line}[/yellow]")
+            problem(line)
     table = Table("", "", box=None)
     for key, value in result.summary().items():
         table.add_row(key.replace("_", " "), str(value))
