@@ -252,3 +252,12 @@ def test_every_route_and_web_setting_is_documented(app):
     for name in ("host", "port", "store", "base", "threads", "query_timeout", "result_limit",
                  "max_request_bytes", "rate_limit", "allow_service"):
         assert f"| `{name}` |" in docs, f"setting {name} is not in docs/web.md"
+
+
+def test_cors_preflight(live_server):
+    resp = requests.options(f"{live_server}/{WORK}", timeout=30, headers={
+        "Origin": "https://elsewhere.example", "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "If-None-Match"})
+    assert resp.status_code == 200
+    assert resp.headers["Access-Control-Allow-Origin"] == "*"
+    assert "If-None-Match" in resp.headers["Access-Control-Allow-Headers"]

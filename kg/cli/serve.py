@@ -3,6 +3,8 @@ none yet."""
 
 from __future__ import annotations
 
+import threading
+
 from ..build import build as run_build
 from ..graph import store as store_mod
 from ..manifest import load as load_manifest
@@ -36,6 +38,8 @@ def serve_cmd(host: str | None, port: int | None, store: str | None, base: str |
                       f"entities are served at their paths under that base (rebuild with --base "
                       f"{base} to change it)[/yellow]")
     app = create_app({k: cfg[k] for k in ("store", "base", "host", "port", "threads")})
+    # Start the SPARQL workers now rather than on the first query, without delaying the server.
+    threading.Thread(target=app.extensions["kg.pool"].start, daemon=True).start()
     console.print(f"serving {path} on http://{cfg['host']}:{cfg['port']}/ (Ctrl-C stops)")
     try:
         waitress.serve(app, host=cfg["host"], port=cfg["port"], threads=cfg["threads"],

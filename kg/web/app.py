@@ -8,7 +8,7 @@ from collections import defaultdict, deque
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, Response, current_app, request
 from markupsafe import Markup
 
 from .. import settings as settings_mod
@@ -47,7 +47,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(entities.bp)
     errors.register(app)
     _template_helpers(app)
+    app.after_request(_preflight)
     return app
+
+
+def _preflight(resp: Response) -> Response:
+    """CORS preflight answers (Flask answers OPTIONS itself) for the data every route serves."""
+    if request.method == "OPTIONS":
+        resp.headers.setdefault("Access-Control-Allow-Origin", "*")
+        resp.headers.setdefault("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+        resp.headers.setdefault("Access-Control-Allow-Headers",
+                                "Accept, Content-Type, If-None-Match, If-Modified-Since")
+        resp.headers.setdefault("Access-Control-Max-Age", "86400")
+    return resp
 
 
 def init_app(app: Flask) -> None:

@@ -144,7 +144,9 @@ def work_view(ent: Entity, root: dict[str, Any], snap: Snapshot) -> tuple[str, d
             queries.select(store, "disagreements", entity=_iri(ent.iri))),
         "conflicts": queries.select(store, "identifier-conflicts", work=_iri(ent.iri)),
         "meta": citation_meta(root),
-        "identifiers": identifiers(root) + [i for v in versions for i in v["identifiers"]],
+        "identifiers": list({(i["label"], i["value"]): i for i in
+                             identifiers(root) + [i for v in versions for i in v["identifiers"]]
+                             }.values()),
         "complete": first(root, "authorListComplete") != "false",
     }
 
