@@ -241,3 +241,15 @@ def test_rate_limit(tmp_path, web_store):
     finally:
         server.close()
         close_app(limited)
+
+
+def test_request_body_limit_and_media_type(live_server, app):
+    limit = app.config["KG"]["max_request_bytes"]
+    big = "SELECT * WHERE { ?s ?p ?o } #" + "x" * limit
+    resp = requests.post(f"{live_server}/sparql", data=big.encode(), timeout=30,
+                         headers={"Content-Type": "application/sparql-query"})
+    assert resp.status_code == 413
+    assert "larger than this server accepts" in resp.json()["error"]["message"]
+    odd = requests.post(f"{live_server}/sparql", data=b"{}", timeout=30,
+                        headers={"Content-Type": "application/json"})
+    assert odd.status_code == 415 and "application/sparql-query" in odd.json()["error"]["message"]
