@@ -261,3 +261,12 @@ def test_cors_preflight(live_server):
     assert resp.status_code == 200
     assert resp.headers["Access-Control-Allow-Origin"] == "*"
     assert "If-None-Match" in resp.headers["Access-Control-Allow-Headers"]
+
+
+@pytest.mark.parametrize("module", ["kg.web.negotiate", "kg.web.sparqltext"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0
