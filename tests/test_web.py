@@ -270,3 +270,27 @@ def test_docstring_examples(module):
 
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0 and result.failed == 0
+
+
+SAMPLES = {"work": WORK, "person": "person/max-zimmer", "series": "venue/iclr", "venue": "venue/iclr",
+           "source": "source/aggregator"}
+DESCRIBED = {"describe-work": WORK, "describe-version": f"{WORK}/iclr-2024",
+             "describe-person": "person/max-zimmer", "describe-venue": "venue/iclr/2024",
+             "describe-source": "source/aggregator",
+             "describe-record": "source/aggregator/record/paper-3",
+             "describe-node": f"{WORK}/author/1",
+             "disagreements": "work/capturing-temporal-dynamics-in-large-scale-canopy-tree"}
+
+
+def test_every_page_query_runs_and_finds_something(web_store):
+    from kg.web import queries
+
+    store = open_store(web_store)
+    for name, q in queries.local_queries().items():
+        params = {p.name: NamedNode(WEB_BASE + (DESCRIBED[name] if p.name == "entity"
+                                                else SAMPLES[p.name])) for p in q.params}
+        found = (queries.construct(store, name, **params) if q.form == "construct"
+                 else queries.select(store, name, **params))
+        if name != "identifier-conflicts":  # the sample work claims no disputed identifier
+            assert found, f"{name} found nothing"
+        assert q.title and q.description, f"{name} lacks a header"
