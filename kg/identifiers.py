@@ -39,7 +39,9 @@ class ArxivId(str):
         if not m:
             return None
         yy, mm = int(m.group(1)), int(m.group(2))
-        return (1900 + yy if yy >= 91 else 2000 + yy), mm
+        if "/" in self:  # old scheme, used from 1991 to March 2007
+            return (1900 + yy if yy >= 91 else 2000 + yy), mm
+        return 2000 + yy, mm  # the YYMM.NNNNN scheme started in April 2007
 
 
 def arxiv(text: str) -> ArxivId | None:

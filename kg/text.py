@@ -54,8 +54,10 @@ def latex_to_unicode(text: str) -> str:
         return normalize_dashes(clean_whitespace(plain))
     prepared = _BARE_PERCENT.sub(r"\\%", text)
     prepared = prepared.replace("---", "\u2014").replace("--", "\u2013")
+    # pylatexenc gives the modifier letter 'ˆ' for \textasciicircum; the text character is '^'.
+    prepared = re.sub(r"\\textasciicircum(?:\{\}|(?![A-Za-z]))", "\uE000", prepared)
     try:
-        decoded = _LATEX.latex_to_text(prepared)
+        decoded = _LATEX.latex_to_text(prepared).replace("\uE000", "^")
     except Exception:  # pylatexenc is lenient; this guards against pathological input only
         decoded = prepared.replace("{", "").replace("}", "")
     return normalize_dashes(clean_whitespace(decoded))

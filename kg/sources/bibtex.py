@@ -125,8 +125,9 @@ class Entry:
 # --- values ---------------------------------------------------------------------------------------
 
 
-_BRACES = re.compile(r"[{}]")
-_BRACES_QUOTE = re.compile(r'[{}"]')
+# A backslash-escaped brace ('\{', '\}') is a literal character, not a group (as biber reads it).
+_BRACES = re.compile(r"(?<!\\)[{}]")
+_BRACES_QUOTE = re.compile(r'(?<!\\)[{}"]')
 
 
 def _close_brace(value: str, start: int) -> int:
