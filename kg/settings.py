@@ -37,6 +37,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("wikidata_api", "https://www.wikidata.org/w/api.php", "Wikidata entity API"),
     Setting("orcid_api", "https://pub.orcid.org/v3.0", "ORCID public API base URL"),
     Setting("cache_dir", "var/cache", "where responses of external services are cached"),
+    Setting("contact", "", "e-mail or URL sent in the User-Agent to ORCID and Wikidata, so that "
+                           "their operators can reach you"),
     Setting("links", "data/links.toml", "curated links to ORCID and Wikidata"),
 )
 BY_NAME = {s.name: s for s in SETTINGS}

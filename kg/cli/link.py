@@ -51,9 +51,7 @@ PROPOSALS = ("quickstatements", "orcid-bibtex")
 @click.option("--propose", type=click.Choice(PROPOSALS),
               help="write a proposal for Wikidata (QuickStatements) or ORCID (BibTeX import)")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="write the proposal here")
-@click.option("--contact", envvar="KG_CONTACT", default="",
-              help="e-mail or URL sent in the User-Agent so that service operators can reach you "
-                   "[env: KG_CONTACT]")
+@setting_option("contact")
 @setting_option("links")
 @setting_option("manifest")
 @setting_option("wikidata_sparql")
@@ -63,14 +61,15 @@ PROPOSALS = ("quickstatements", "orcid-bibtex")
 def link_cmd(online: bool, steps: tuple[str, ...], person_refs: tuple[str, ...],
              work_refs: tuple[str, ...], threshold: float, refresh: bool, add_sources: bool,
              show_review: bool, accept: tuple[int, ...], reject: tuple[int, ...], reason: str,
-             propose: str | None, output: str | None, contact: str, **setting_values: str | None
-             ) -> None:
+             propose: str | None, output: str | None, contact: str | None,
+             **setting_values: str | None) -> None:
     """Link people and works to ORCID and Wikidata.
 
     Without options: check the curated links (data/links.toml) against the graph and list them.
     Every build applies them; nothing here needs the network unless --online is given.
     """
-    cfg = settings(**setting_values)
+    cfg = settings(contact=contact, **setting_values)
+    contact = cfg["contact"]
     links_path = Path(cfg["links"])
     today = date.today().isoformat()
     if accept or reject:
