@@ -307,8 +307,12 @@ class Mapper:
 
     def _quality(self, res: Resolution) -> Iterator[Quad]:
         g = self.quality
-        for n, d in enumerate(res.disagreements, start=1):
-            s = self.iri(f"quality/disagreement/{n}")
+        seen: Counter[str] = Counter()
+        for d in res.disagreements:
+            # Named by what it is about, so the same disagreement keeps its IRI from build to build.
+            key = f"quality/disagreement/{d.entity}/{quote(d.field, safe='')}"
+            seen[key] += 1
+            s = self.iri(key if seen[key] == 1 else f"{key}-{seen[key]}")
             yield self._t(s, RDF.type, KG.Disagreement, g)
             yield self._t(s, KG.aboutEntity, self.iri(d.entity), g)
             yield self._t(s, KG.field, lit(d.field), g)
@@ -316,7 +320,7 @@ class Mapper:
             yield self._t(s, KG.minor, Literal("true" if d.minor else "false", datatype=XSD.boolean), g)
             yield self._t(s, KG.policy, lit(d.policy), g)
             for k, v in enumerate(d.values, start=1):
-                node = self.iri(f"quality/disagreement/{n}/value/{k}")
+                node = NamedNode(f"{s.value}/value/{k}")
                 yield self._t(s, KG.statedValue, node, g)
                 yield self._t(node, RDF.type, KG.StatedValue, g)
                 yield self._t(node, SCHEMA.value, lit(str(v.value)), g)
@@ -324,8 +328,8 @@ class Mapper:
                     yield self._t(node, KG.statedBy, self.record_iri(res.records[uid]), g)
                     yield self._t(node, DCTERMS.source,
                                   self.source_graph(res.records[uid].source), g)
-        for n, c in enumerate(res.conflicts, start=1):
-            s = self.iri(f"quality/conflict/{n}")
+        for c in res.conflicts:
+            s = self.iri(f"quality/conflict/{quote(c.scheme, safe='')}/{quote(c.value, safe='')}")
             yield self._t(s, RDF.type, KG.IdentifierConflict, g)
             yield self._t(s, KG.identifierScheme, lit(c.scheme), g)
             yield self._t(s, KG.identifierValue, lit(c.value), g)
@@ -335,8 +339,8 @@ class Mapper:
                 yield self._t(s, KG.ownedBy, self.iri(c.owner), g)
             for e in c.evidence:
                 yield self._t(s, KG.evidence, lit(e), g)
-        for n, c in enumerate(res.candidates, start=1):
-            s = self.iri(f"quality/candidate/{n}")
+        for c in res.candidates:
+            s = self.iri(f"quality/candidate/{c.a.split('/', 1)[1]}--{c.b.split('/', 1)[1]}")
             yield self._t(s, RDF.type, KG.MatchCandidate, g)
             yield self._t(s, KG.candidate, self.iri(c.a), g)
             yield self._t(s, KG.candidate, self.iri(c.b), g)

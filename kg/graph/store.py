@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import time
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -115,7 +116,8 @@ def build(path: str | os.PathLike[str], quads: Iterable[Quad], *, meta: dict | N
         root = builds_dir(path)
         root.mkdir(parents=True, exist_ok=True)
         _adopt_plain_directory(path, root)
-        build_id = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
+        # Sortable by time; the random part keeps two builds in one second apart.
+        build_id = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         target = root / build_id
         partial = root / (build_id + ".partial")
         started = time.perf_counter()
