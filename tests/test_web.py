@@ -263,7 +263,7 @@ def test_cors_preflight(live_server):
     assert "If-None-Match" in resp.headers["Access-Control-Allow-Headers"]
 
 
-@pytest.mark.parametrize("module", ["kg.web.negotiate", "kg.web.sparqltext"])
+@pytest.mark.parametrize("module", ["kg.web.negotiate", "kg.graph.sparqltext"])
 def test_docstring_examples(module):
     import doctest
     import importlib

@@ -17,17 +17,20 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Variable
 
 from ..errors import QueryError
 
-_TOKEN = re.compile(
-    r'(?P<comment>\#[^\n]*)'
-    r'|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'
-    r'|(?P<iri><[^<>"{}|^`\\\s]*>)'
-    r'|(?P<var>[?$][A-Za-z_0-9\u00b7-\uffff]+)'
-    r'|(?P<word>[A-Za-z_][A-Za-z_0-9-]*(?::[^\s{}()<>,;]*)?)'
-    r'|(?P<punct>[{}()])'
-    r'|(?P<other>\S)',
-    re.S,
-)
+_TOKEN = re.compile(r'''
+    (?P<comment>\#[^\n]*)
+  | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
+               |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][\w\u00b7-\uffff]+)
+  | (?P<word>[A-Za-z_\u00c0-\uffff][\w.\-\u00b7-\uffff]*(?::[\w.:%\-\u00b7-\uffff]*)?|:[\w.:%\-]*)
+  | (?P<punct>[{}()])
+  | (?P<other>\S)
+''', re.VERBOSE | re.DOTALL)
+UPDATE_OPERATIONS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE",
+                               "ADD", "WITH"})
+# Words no query can contain outside strings and IRIs.
+UPDATE_ONLY = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE"})
 
 
 @dataclass(frozen=True)
@@ -44,23 +47,52 @@ def tokens(query: str) -> Iterator[Token]:
         yield Token(kind, m.group(0), m.start(), m.end())
 
 
+def keywords(text: str) -> list[str]:
+    """Bare words of a query in upper case: keywords and function names (not prefixed names)."""
+    return [t.text.upper() for t in tokens(text) if t.kind == "word" and ":" not in t.text]
+
+
+def operation(text: str) -> str | None:
+    """The first operation keyword after the prologue (``SELECT``, ``INSERT``, …)."""
+    for w in keywords(text):
+        if w not in ("PREFIX", "BASE"):
+            return w
+    return None
+
+
+def is_update(text: str) -> bool:
+    """
+    >>> is_update("PREFIX ex: <http://example.org/> INSERT DATA { ex:a ex:b 'SELECT' }")
+    True
+    >>> is_update('SELECT * WHERE { ?s ?p "INSERT DATA" } # DELETE')
+    False
+    >>> is_update("LOAD <http://example.org/data.ttl>")
+    True
+    >>> is_update("PREFIX : <http://example.org/> SELECT * WHERE { ?s :load ?o }")
+    False
+    """
+    op = operation(text)
+    return op in UPDATE_OPERATIONS or any(w in UPDATE_ONLY for w in keywords(text))
+
+
+def uses_service(text: str) -> bool:
+    """
+    >>> uses_service("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    True
+    >>> uses_service('SELECT ?service WHERE { ?service ?p "SERVICE" }')
+    False
+    """
+    return "SERVICE" in keywords(text)
+
+
 def query_form(query: str) -> str:
     """SELECT, ASK, CONSTRUCT, DESCRIBE, or UPDATE for an update request."""
-    for t in tokens(query):
-        if t.kind == "word":
-            word = t.text.upper()
-            if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-                return word
-            if word in ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY",
-                        "WITH"):
-                return "UPDATE"
+    if is_update(query):
+        return "UPDATE"
+    for w in keywords(query):
+        if w in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            return w
     raise QueryError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
-
-
-def uses_keyword(query: str, keyword: str) -> bool:
-    """Whether a keyword occurs as a keyword (not inside a string, IRI or comment)."""
-    keyword = keyword.upper()
-    return any(t.kind == "word" and t.text.upper() == keyword for t in tokens(query))
 
 
 def term_text(term: NamedNode | Literal | BlankNode) -> str:
@@ -80,7 +112,7 @@ def bind_values(query: str, substitutions: dict[Variable, NamedNode | Literal]) 
     toks = list(tokens(query))
     inserts: list[int] = []
     for i, t in enumerate(toks):
-        if t.kind == "word" and t.text.upper() == "WHERE":
+        if t.kind == "word" and t.text.upper() == "WHERE":  # 'ex:where' has a colon: not a keyword
             nxt = next((x for x in toks[i + 1:] if x.kind != "comment"), None)
             if nxt is not None and nxt.text == "{":
                 inserts.append(nxt.end)

@@ -12,7 +12,8 @@ from flask import Blueprint, Response, current_app, render_template, request
 from pyoxigraph import NamedNode, RdfFormat
 
 from ..graph.namespaces import PREFIXES
-from . import negotiate, sparqltext
+from ..graph import sparqltext
+from . import negotiate
 from .app import graph, pool, setting
 from .errors import Problem
 from .negotiate import RDF_FORMATS, RESULTS_FORMATS
