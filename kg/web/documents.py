@@ -37,7 +37,7 @@ KINDS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         (r"^venue/[^/]+/[^/]+$", "edition", "describe-venue"),
         (r"^source/[^/]+$", "source", "describe-source"),
         (r"^source/[^/]+/record/[^/]+$", "record", "describe-record"),
-        (r"^(source|quality|derived)/.+$", "node", "describe-node"),
+        (r"^(source|quality|derived|link)/.+$", "node", "describe-node"),
     )
 )
 # Properties whose objects are embedded as nodes in the JSON-LD tree, in this order, each node once.

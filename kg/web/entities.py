@@ -21,7 +21,7 @@ from .state import Snapshot
 
 bp = Blueprint("entities", __name__)
 
-ROOTS = "work, person, venue, source, quality, derived"
+ROOTS = "work, person, venue, source, quality, derived, link"
 EMBED_FORMATS = (HTML, negotiate.JSON)
 VERSION_ORDER = {"journal": 0, "conference": 1, "workshop": 2, "chapter": 3, "book": 4, "thesis": 5,
                  "report": 6, "proceedings": 7, "other": 8, "unknown": 9, "preprint": 10}
