@@ -124,13 +124,21 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_kg_serve_builds_the_store_first_and_serves(tmp_path):
+@pytest.mark.parametrize("rebuild", [False, True], ids=["first-run", "rebuild"])
+def test_kg_serve_builds_the_store_first_and_serves(tmp_path, rebuild):
     port = _free_port()
     store = tmp_path / "store"
     env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+    before = None
+    if rebuild:
+        from kg.build import build
+        from kg.manifest import load
+
+        build(load(ROOT / "data" / "sources.toml"), store=store, base="http://localhost:8080/")
+        before = os.readlink(store)
     proc = subprocess.Popen(
         [sys.executable, "-m", "kg", "serve", "--port", str(port), "--store", str(store),
-         "--base", "http://localhost:8080/"],
+         "--base", "http://localhost:8080/"] + (["--rebuild"] if rebuild else []),
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
@@ -144,6 +152,8 @@ def test_kg_serve_builds_the_store_first_and_serves(tmp_path):
                 time.sleep(0.2)
         assert resp.status_code == 200 and "Publications graph" in resp.text
         assert store.is_symlink()
+        if rebuild:
+            assert os.readlink(store) != before  # a new build was switched in before serving
         work = requests.get(f"http://127.0.0.1:{port}/work/sparse-model-soups",
                             headers={"Accept": "application/ld+json"}, timeout=30)
         assert work.json()["@id"] == "http://localhost:8080/work/sparse-model-soups"

@@ -40,3 +40,10 @@ def manifest_for(sources: tuple[str, ...], *, fmt: str | None, manifest_path: st
     if len(sources) == 1 and sources[0].endswith(".toml"):
         return load(sources[0])
     return from_files([Path(s) for s in sources], format=fmt)
+
+
+def curated_links(cfg: dict):
+    """The curated links every build applies (none if the file does not exist)."""
+    from ..link.curated import load_links
+
+    return load_links(cfg["links"], missing_ok=True)

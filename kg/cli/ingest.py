@@ -14,7 +14,9 @@ from ..build import resolve_sources
 from ..pipeline import read_source
 from ..report import render_report
 from . import main
-from .common import console, manifest_for, out, problem, setting_option, settings
+from .common import (
+    console, curated_links, manifest_for, out, problem, setting_option, settings,
+)
 
 
 @main.command("formats")
@@ -67,7 +69,7 @@ def build_cmd(sources: tuple[str, ...], fmt: str | None, strict: bool, store: st
     man = manifest_for(sources, fmt=fmt, manifest_path=cfg["manifest"])
     with console.status("building the graph") as status:
         result = run_build(man, store=cfg["store"], base=cfg["base"], strict=strict,
-                           links=_links(cfg), step=lambda msg: status.update(msg))
+                           links=curated_links(cfg), step=lambda msg: status.update(msg))
     for src in result.resolution.sources.values():
         for line in src.issues:
             problem(line)
@@ -75,14 +77,6 @@ def build_cmd(sources: tuple[str, ...], fmt: str | None, strict: bool, store: st
     for key, value in result.summary().items():
         table.add_row(key.replace("_", " "), str(value))
     out.print(table)
-
-
-def _links(cfg: dict):
-    try:
-        from ..link.curated import load_links
-    except ImportError:
-        return None
-    return load_links(cfg["links"], missing_ok=True)
 
 
 @main.command("report")
@@ -94,6 +88,6 @@ def report_cmd(sources: tuple[str, ...], fmt: str | None, as_json: bool, manifes
     """The data-quality report: counts in and out, conflicts, candidates, disagreements, unmatched."""
     cfg = settings(manifest=manifest)
     man = manifest_for(sources, fmt=fmt, manifest_path=cfg["manifest"])
-    res = resolve_sources(man, links=_links(cfg))
+    res = resolve_sources(man, links=curated_links(cfg))
     text = render_report(res, as_json=as_json)
     click.echo(text)

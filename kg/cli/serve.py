@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import threading
 
+import click
+
 from ..build import build as run_build
 from ..graph import store as store_mod
 from ..manifest import load as load_manifest
 from . import main
-from .common import console, setting_option, settings
+from ..graph.remote import is_remote
+from .common import console, curated_links, setting_option, settings
 
 
 @main.command("serve")
@@ -19,20 +22,25 @@ from .common import console, setting_option, settings
 @setting_option("base")
 @setting_option("threads")
 @setting_option("manifest")
+@click.option("--rebuild", is_flag=True, help="build the graph from the manifest first, even if a "
+                                              "store exists")
 def serve_cmd(host: str | None, port: int | None, store: str | None, base: str | None,
-              threads: int | None, manifest: str | None) -> None:
+              threads: int | None, manifest: str | None, rebuild: bool) -> None:
     """Serve the graph: entity pages and data, /sparql, /api/queries, /void and /dump/."""
     import waitress
 
     from ..web import close_app, create_app
 
     cfg = settings(host=host, port=port, store=store, base=base, threads=threads, manifest=manifest)
-    path = store_mod.store_path(cfg["store"])
-    if not store_mod.exists(path):
-        with console.status(f"no graph at {path} yet: building it from {cfg['manifest']}") as status:
+    spec = store_mod.store_spec(cfg["store"])
+    remote = is_remote(spec)
+    path = spec if remote else store_mod.store_path(cfg["store"])
+    if rebuild or (not remote and not store_mod.exists(path)):
+        why = "rebuilding" if rebuild else f"no graph at {path} yet: building it"
+        with console.status(f"{why} from {cfg['manifest']}") as status:
             run_build(load_manifest(cfg["manifest"]), store=path, base=cfg["base"],
-                      step=lambda msg: status.update(msg))
-    built_base = store_mod.build_meta(path).get("base")
+                      links=curated_links(cfg), step=lambda msg: status.update(msg))
+    built_base = None if remote else store_mod.build_meta(path).get("base")
     if base and built_base and built_base.rstrip("/") != base.rstrip("/"):
         console.print(f"[yellow]note: the graph at {path} was built with base {built_base}; its "
                       f"entities are served at their paths under that base (rebuild with --base "
