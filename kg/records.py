@@ -6,10 +6,13 @@ these. A record keeps the printed text beside the parsed values, and where it ca
 
 from __future__ import annotations
 
+from datetime import date as _date
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator,
+)
 
 
 class Kind(str, Enum):
@@ -71,6 +74,30 @@ class PartialDate(BaseModel):
         if v is not None and not 1 <= v <= 31:
             raise ValueError(f"day {v} out of range")
         return v
+
+    @model_validator(mode="after")
+    def _calendar(self) -> PartialDate:
+        if self.day is not None:
+            if self.month is None:
+                raise ValueError("a day needs a month")
+            try:
+                _date(self.year if 1 <= self.year <= 9999 else 2000, self.month, self.day)
+            except ValueError as exc:
+                raise ValueError(f"{self.year}-{self.month:02d}-{self.day:02d}: {exc}") from None
+        return self
+
+    @classmethod
+    def lenient(cls, year: int, month: int | None = None, day: int | None = None,
+                inferred: tuple[str, ...] = ()) -> tuple[PartialDate, str | None]:
+        """The most precise valid date from the parts, and what was wrong if a part had to go."""
+        try:
+            return cls(year=year, month=month, day=day, inferred=inferred), None
+        except ValidationError as exc:
+            problem = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        try:
+            return cls(year=year, month=month, inferred=inferred), problem
+        except ValueError:
+            return cls(year=year, inferred=inferred), problem
 
     @property
     def precision(self) -> str:

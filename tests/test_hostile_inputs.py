@@ -20,6 +20,8 @@ from kg.build import build
 from kg.graph.store import open_store
 from kg.manifest import from_files
 
+from .conftest import TESTDATA
+
 GOOD1 = "@article{good1, title={First good paper}, author={Doe, Jane and Roe, Rick}, year=2020}\n"
 GOOD2 = "@article{good2, title={Second good paper}, author={Roe, Rick}, year=2021}\n"
 TIME_LIMIT = 120
@@ -84,6 +86,12 @@ def cases() -> list[Case]:
         Case("website-garbage", text("publications\n- \n- A Fine TitleJane Doe and John RoeIn Some "
                                      "Conference, 2020\n\x00\x01\n"), [], ["binary content"],
              fmt="website-text", suffix=".txt"),
+        Case("aggregator-impossible-date", text("Some One\n\n1 papers\n\nLGJun 38, 2023\nA title\n\n"
+                                                "Some One\n\nAbstract.\n"), ["A title"],
+             ["5: date is not a calendar date"], fmt="aggregator-profile", suffix=".txt"),
+        Case("xml-foreign-encoding-declaration", (TESTDATA / "acl" / "W19.xml").read_bytes().replace(
+            b"encoding='UTF-8'", b"encoding='UTF-7'").replace(b'encoding="UTF-8"', b'encoding="UTF-7"'),
+             ["W19-0101"], fmt="acl-anthology", suffix=".xml"),
         Case("aggregator-truncated", text("Some One\n\n2 papers\n\nLGJun 29, 2023\nA good title\n\n"
                                           "Some One, Other Person\n\nAbstract.\n\nLGJan 3"),
              ["A good title"], fmt="aggregator-profile", suffix=".txt"),

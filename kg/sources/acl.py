@@ -492,8 +492,14 @@ def _line_start(data: bytes, line: int) -> int:
     return pos
 
 
+_XML_DECLARATION = re.compile(r"""^(\s*<\?xml[^>]*?\bencoding\s*=\s*)(["'])[^"']*\2""")
+
+
 def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
     """Read one collection file's text. ``ctx.options['venues']`` maps venue ids to acronyms."""
+    # The text is already decoded and is handed on as UTF-8; a declaration naming another encoding
+    # (which the XML parser may not even support, e.g. UTF-7) would misread it.
+    text = _XML_DECLARATION.sub(r"\1\2UTF-8\2", text, count=1)
     return parse_bytes(text.encode("utf-8"), ctx)
 
 

@@ -30,7 +30,7 @@ _COUNT = re.compile(r"^(\d+)\s*papers$", re.I)
 def _date(m: re.Match[str], ctx: SourceContext, line: int) -> PartialDate | None:
     month, day = _MONTHS[m.group("month")], int(m.group("day"))
     if m.group("year"):
-        return PartialDate(year=int(m.group("year")), month=month, day=day)
+        return _checked(int(m.group("year")), month, day, (), ctx, line)
     captured = ctx.captured
     if captured is None:
         ctx.warn(line, "date without a year and no capture date in the manifest: date left out")
@@ -39,7 +39,15 @@ def _date(m: re.Match[str], ctx: SourceContext, line: int) -> PartialDate | None
     # A month-day later than the capture date cannot be in the capture year: it is last year's.
     if captured.month and (month, day) > (captured.month, captured.day or 31):
         year -= 1
-    return PartialDate(year=year, month=month, day=day, inferred=("year",))
+    return _checked(year, month, day, ("year",), ctx, line)
+
+
+def _checked(year: int, month: int, day: int, inferred: tuple[str, ...], ctx: SourceContext,
+             line: int) -> PartialDate:
+    date, problem = PartialDate.lenient(year, month, day, inferred)
+    if problem:
+        ctx.warn(line, f"date is not a calendar date ({problem}); read as {date.isoformat()}")
+    return date
 
 
 def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
