@@ -115,3 +115,33 @@ def test_endpoint_layouts():
     assert e.auth == ("dba", "secret") and e.store.endswith("/sparql-graph-crud-auth")
     e = endpoints("sparql+https://example.org/sparql?store=https://example.org/gsp")
     assert (e.query, e.store) == ("https://example.org/sparql", "https://example.org/gsp")
+
+
+def test_the_web_app_serves_a_remote_store(remote, embedded):
+    import json
+
+    import requests
+
+    from kg.web import close_app, create_app
+
+    from .conftest import LiveServer
+
+    app = create_app({"store": remote, "base": BASE, "TESTING": True, "SPARQL_WORKERS": 1,
+                      "query_timeout": 20.0})
+    server = LiveServer(app)
+    try:
+        doc = requests.get(f"{server.url}/work/sparse-model-soups",
+                           headers={"Accept": "application/ld+json"}, timeout=60).json()
+        assert doc["@id"] == BASE + "work/sparse-model-soups"
+        authors = [a["@id"] if isinstance(a, dict) else a for a in doc["author"]]
+        assert authors == [BASE + "person/max-zimmer", BASE + "person/christoph-spiegel",
+                           BASE + "person/sebastian-pokutta"]
+        page = requests.get(f"{server.url}/person/max-zimmer", timeout=60)
+        assert page.status_code == 200 and "Max Zimmer" in page.text and page.headers.get("ETag")
+        answer = requests.get(f"{server.url}/sparql", params={
+            "query": "SELECT (COUNT(?w) AS ?n) WHERE { ?w a <http://purl.org/spar/fabio/Work> }"},
+            headers={"Accept": "application/sparql-results+json"}, timeout=60)
+        assert json.loads(answer.text)["results"]["bindings"][0]["n"]["value"] == "28"
+    finally:
+        server.close()
+        close_app(app)

@@ -61,7 +61,7 @@ PRO = ClosedNamespace("pro", "http://purl.org/spar/pro/",
                       "RoleInTime withRole isHeldBy isDocumentContextFor relatesToDocument author")
 PRISM = ClosedNamespace("prism", "http://prismstandard.org/namespaces/basic/2.0/", "doi")
 DCTERMS = ClosedNamespace("dcterms", "http://purl.org/dc/terms/",
-                          "source created modified title description format")
+                          "source created modified title description format identifier")
 PROV = ClosedNamespace("prov", "http://www.w3.org/ns/prov#", "Entity wasDerivedFrom generatedAtTime")
 VOID = ClosedNamespace("void", "http://rdfs.org/ns/void#", """
     Dataset sparqlEndpoint triples entities dataDump uriSpace vocabulary classPartition propertyPartition

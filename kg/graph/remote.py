@@ -19,11 +19,12 @@ from urllib.parse import parse_qs, quote, urlsplit, urlunsplit
 import requests
 import requests.auth
 from pyoxigraph import (
-    DefaultGraph, NamedNode, Quad, QueryResultsFormat, RdfFormat, Triple, Variable, parse,
-    parse_query_results, serialize,
+    DefaultGraph, Literal, NamedNode, Quad, QueryResultsFormat, QueryTriples, RdfFormat, Triple,
+    Variable, parse, parse_query_results, serialize,
 )
 
 from ..errors import StoreError
+from .namespaces import DCTERMS
 from .sparqltext import bind_values, query_form
 
 # Endpoint layouts of engines, relative to the URL given: (query, update, graph store).
@@ -133,8 +134,13 @@ class RemoteStore:
 
     # -- queries ---------------------------------------------------------------------------------
     def query(self, query: str, *, substitutions: dict | None = None,
-              use_default_graph_as_union: bool = False, **_ignored):
-        """Run a query; the answer has the shape pyoxigraph's ``Store.query`` gives."""
+              use_default_graph_as_union: bool = False, default_graph=None, named_graphs=None,
+              **_ignored):
+        """Run a query; the answer has the shape pyoxigraph's ``Store.query`` gives.
+
+        ``default_graph`` and ``named_graphs`` (lists of graph names) become the protocol's
+        ``default-graph-uri`` and ``named-graph-uri``; kg's own default graph is named ``DefaultGraph()``.
+        """
         if substitutions:
             query = bind_values(query, {Variable(k.value if isinstance(k, Variable) else str(k)): v
                                         for k, v in substitutions.items()})
@@ -143,16 +149,46 @@ class RemoteStore:
             raise StoreError("updates are not run through query()")
         accept = ("application/n-triples" if form in ("CONSTRUCT", "DESCRIBE")
                   else "application/sparql-results+xml")
-        data = {"query": query}
-        if self.default_graph:
+        data: dict[str, object] = {"query": query}
+        if default_graph:
+            names = [self.default_graph if isinstance(g, DefaultGraph) else g.value
+                     for g in default_graph]
+            data["default-graph-uri"] = [n for n in names if n]
+        elif self.default_graph:
             data["default-graph-uri"] = self.default_graph
+        if named_graphs:
+            data["named-graph-uri"] = [g.value for g in named_graphs]
         resp = self._request("POST", self.endpoints.query, data=data, headers={"Accept": accept})
         ctype = resp.headers.get("Content-Type", "").split(";")[0].strip()
         if form in ("CONSTRUCT", "DESCRIBE"):
             fmt = RdfFormat.from_media_type(ctype) or RdfFormat.N_TRIPLES
-            return _Triples(q.triple for q in parse(resp.content, fmt))
+            return RemoteTriples(q.triple for q in parse(resp.content, fmt))
         fmt = QueryResultsFormat.from_media_type(ctype) or QueryResultsFormat.XML
         return parse_query_results(resp.content, fmt)
+
+    def quads_for_pattern(self, subject=None, predicate=None, object=None, graph_name=None
+                          ) -> Iterator[Quad]:
+        """Quads matching a pattern, like pyoxigraph's method (None matches anything)."""
+        bound = {Variable(n): t for n, t in (("s", subject), ("p", predicate), ("o", object))
+                 if t is not None}
+        if graph_name is None or isinstance(graph_name, DefaultGraph):
+            rows = self.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", substitutions=bound)
+            graphs = [(DefaultGraph(), rows)]
+            if graph_name is None:
+                named = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+                                   substitutions=bound)
+                graphs.append((None, named))
+        else:
+            rows = self.query("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }",
+                              substitutions={**bound, Variable("g"): graph_name})
+            graphs = [(graph_name, rows)]
+        for g, rows in graphs:
+            for row in rows:
+                name = row["g"] if g is None else g
+                if g is None and (name.value == self.default_graph
+                                  or not name.value.startswith(self.base)):
+                    continue
+                yield Quad(row["s"], row["p"], row["o"], name)
 
     def update(self, update: str) -> None:
         if self.endpoints.update is None:
@@ -166,7 +202,8 @@ class RemoteStore:
     def named_graphs(self) -> Iterator[NamedNode]:
         for row in self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
             g = row["g"].value
-            if g != self.default_graph and g.startswith(self.base) and "/graph/staging/" not in g:
+            if g != self.default_graph and g.startswith(self.base) and "/graph/staging/" not in g \
+                    and g != self.base + "graph/build":
                 yield row["g"]
 
     # -- graph store -----------------------------------------------------------------------------
@@ -227,6 +264,7 @@ class RemoteStore:
                     counts[key] += len(triples)
             old = {g.value for g in self.named_graphs()}
             old.discard(self.default_graph or "")
+            old.discard(self.base + "graph/build")
             self.update(_switch_update(graph_nodes, staging, old, self.default_graph))
         except BaseException:
             # The live graphs were not touched; remove what this build uploaded.
@@ -236,8 +274,31 @@ class RemoteStore:
             except StoreError:
                 pass
             raise
+        finished = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        self._write_meta(build_id, finished)
         return {"triples": sum(counts.values()), "graphs": len(graph_nodes), "build": build_id,
-                "seconds": round(time.perf_counter() - started, 3)}
+                "seconds": round(time.perf_counter() - started, 3), "finished": finished}
+
+    def _write_meta(self, build_id: str, finished: str) -> None:
+        """Which build the server holds and when it finished, in the small graph ``<base>graph/build``
+        (what a build directory's metadata file is for the embedded store)."""
+        node = NamedNode(self.base + "graph/build")
+        triples = [Triple(node, DCTERMS.identifier, Literal(build_id)),
+                   Triple(node, DCTERMS.modified, Literal(finished))]
+        body = serialize(triples, format=RdfFormat.N_TRIPLES)
+        self._request("PUT", self._graph_url(node), data=body,
+                      headers={"Content-Type": "application/n-triples"})
+
+    def meta(self) -> dict:
+        """The build's id and time, as recorded by :meth:`build` (empty before any build)."""
+        node = NamedNode(self.base + "graph/build")
+        res = self.query("SELECT ?p ?o WHERE { GRAPH ?g { ?g ?p ?o } }",
+                         substitutions={Variable("g"): node})
+        values = {row["p"].value: row["o"].value for row in res}
+        if DCTERMS.identifier.value not in values:
+            return {}
+        return {"build": values[DCTERMS.identifier.value], "finished": values.get(DCTERMS.modified.value),
+                "base": self.base}
 
 
 def _switch_update(graph_nodes: dict, staging, old: set[str], default_graph: str | None = None
@@ -256,7 +317,7 @@ def _switch_update(graph_nodes: dict, staging, old: set[str], default_graph: str
     return " ;\n".join(ops)
 
 
-class _Triples(list):
+class RemoteTriples(list):
     """CONSTRUCT/DESCRIBE results: an iterable of triples, like pyoxigraph's QueryTriples."""
 
     def serialize(self, output=None, format: RdfFormat = RdfFormat.N_TRIPLES):
@@ -266,3 +327,7 @@ class _Triples(list):
         output.write(data)
         return None
 
+
+
+# What a CONSTRUCT or DESCRIBE answers with, from either kind of store (for isinstance checks).
+TRIPLE_RESULTS = (QueryTriples, RemoteTriples)

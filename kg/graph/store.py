@@ -191,6 +191,9 @@ def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = 
 
 
 def build_meta(path: str | os.PathLike[str] | None = None) -> dict:
+    spec = store_spec(path)
+    if is_remote(spec):
+        return RemoteStore(spec).meta()
     directory = current_build(store_path(path))
     if directory is None:
         return {}

@@ -35,7 +35,7 @@ def run_query(name: str) -> Response:
         raise Problem(404, f"no named query {name!r}; GET /api/queries lists them", code="not-found")
     snap = graph()
     params = {k: v for k, v in request.args.items() if k != "format"}
-    job = {"op": "named", "directory": str(snap.directory), "name": name, "params": params,
+    job = {"op": "named", "directory": snap.location, "base": snap.base, "name": name, "params": params,
            "base": snap.base, "limit": setting("result_limit")}
     try:
         status, kind, media, body = pool().run(job, timeout=setting("query_timeout"))

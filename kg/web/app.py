@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from .. import settings as settings_mod
 from ..graph import store as store_mod
+from ..graph.remote import is_remote
 from . import documents, errors
 from .pool import QueryPool
 from .state import GraphState, Snapshot
@@ -65,7 +66,9 @@ def _preflight(resp: Response) -> Response:
 def init_app(app: Flask) -> None:
     """Attach the store (reopened after each rebuild), the SPARQL worker pool and the rate limiter."""
     cfg = app.config["KG"]
-    app.extensions["kg"] = GraphState(path=store_mod.store_path(cfg["store"]), base=cfg["base"])
+    spec = store_mod.store_spec(cfg["store"])
+    location = spec if is_remote(spec) else store_mod.store_path(cfg["store"])
+    app.extensions["kg"] = GraphState(path=location, base=cfg["base"])
     app.extensions["kg.pool"] = QueryPool(app.config["SPARQL_WORKERS"])
     app.extensions["kg.rate"] = RateLimiter(cfg["rate_limit"])
 

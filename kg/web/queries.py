@@ -26,6 +26,8 @@ from pyoxigraph import (
     Variable,
 )
 
+from ..graph.remote import TRIPLE_RESULTS
+
 from ..errors import KGError, QueryError
 from ..graph.namespaces import XSD
 
@@ -112,7 +114,7 @@ def construct(store: Store, name: str, **params: NamedNode | Literal) -> list:
     subs: dict[Variable, NamedNode | BlankNode | Literal | Triple] = {
         Variable(k): v for k, v in params.items()}
     result = store.query(q.text, substitutions=subs)
-    if not isinstance(result, QueryTriples):
+    if not isinstance(result, TRIPLE_RESULTS):
         raise QueryError(f"{name} is not a CONSTRUCT query")
     return list(result)
 

@@ -64,7 +64,7 @@ def endpoint() -> Response:
                            "(setting allow_service)", code="service")
     results_fmt, graph_fmt = _formats()
     snap = graph()
-    job = {"op": "query", "directory": str(snap.directory), "query": query_text,
+    job = {"op": "query", "directory": snap.location, "base": snap.base, "query": query_text,
            "limit": setting("result_limit"),
            "results_format": results_fmt.media_type if results_fmt else None,
            "graph_format": graph_fmt.media_type if graph_fmt else None,

@@ -30,6 +30,7 @@ from pyoxigraph import (
 )
 
 from ..errors import KGError
+from ..graph.remote import TRIPLE_RESULTS, RemoteStore, is_remote
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -66,15 +67,17 @@ def main(conn: Connection) -> None:
             return
 
 
-def _store(directory: str, stores: dict[str, Store]) -> Store:
-    if directory not in stores:
+def _store(location: str, stores: dict[str, Any], base: str | None = None) -> Any:
+    """The store a job names: a build directory opened read-only, or a remote store setting."""
+    if location not in stores:
         stores.clear()  # a new build: the previous one is no longer asked for
-        stores[directory] = Store.read_only(directory)
-    return stores[directory]
+        stores[location] = RemoteStore(location, base=base) if is_remote(location) \
+            else Store.read_only(location)
+    return stores[location]
 
 
-def handle(job: dict[str, Any], stores: dict[str, Store]) -> tuple[Any, ...]:
-    store = _store(job["directory"], stores)
+def handle(job: dict[str, Any], stores: dict[str, Any]) -> tuple[Any, ...]:
+    store = _store(job["directory"], stores, job.get("base"))
     if job["op"] == "ping":
         return ("ok", "ping", "text/plain", b"")
     if job["op"] == "named":
@@ -118,7 +121,7 @@ def handle(job: dict[str, Any], stores: dict[str, Store]) -> tuple[Any, ...]:
             return ("ok", "solutions", media, doc)
         parsed = parse_query_results(doc, format=QueryResultsFormat.JSON)
         return ("ok", "solutions", media, parsed.serialize(format=fmt))
-    if isinstance(result, QueryTriples):
+    if isinstance(result, TRIPLE_RESULTS):
         media = job.get("graph_format")
         if not media:
             return ("error", "not-acceptable", "triples", b"")
