@@ -49,8 +49,9 @@ def latex_to_unicode(text: str) -> str:
         return clean_whitespace(text)
     if not _LATEX_MARKUP.search(text):
         # Only grouping braces and dashes: their meaning needs no LaTeX parser.
-        plain = text.replace("{", "").replace("}", "").replace("---", "\u2014").replace("--", "\u2013")
-        plain = plain.replace("``", "\u201c").replace("''", "\u201d")
+        # Dashes first: '-{}-' is how BibTeX writes two literal hyphens.
+        plain = text.replace("---", "\u2014").replace("--", "\u2013")
+        plain = plain.replace("``", "\u201c").replace("''", "\u201d").replace("{", "").replace("}", "")
         return normalize_dashes(clean_whitespace(plain))
     prepared = _BARE_PERCENT.sub(r"\\%", text)
     prepared = prepared.replace("---", "\u2014").replace("--", "\u2013")
@@ -65,6 +66,8 @@ def latex_to_unicode(text: str) -> str:
 
 def strip_accents(text: str) -> str:
     """'Wäldchen' -> 'Waldchen' (also folds ß and ø, which have no decomposition)."""
+    if text.isascii():  # most text: nothing to fold, and the character scan below is slow
+        return text
     text = text.replace("ß", "ss").replace("ø", "o").replace("Ø", "O").replace("ł", "l")
     text = text.replace("Ł", "L").replace("đ", "d").replace("ı", "i").replace("æ", "ae")
     decomposed = unicodedata.normalize("NFKD", text)

@@ -374,7 +374,11 @@ def bibtex_escape(text: str) -> str:
         if m.group(3):
             return "\\textasciitilde{}"
         return "\\textasciicircum{}"
-    return _BIBTEX_SPECIAL.sub(repl, text)
+    # LaTeX reads '--' and '---' as dashes and '``' and "''" as quotation marks: literal pairs are split.
+    escaped = _BIBTEX_SPECIAL.sub(repl, text)
+    for pair, split in (("--", "-{}-"), ("``", "`{}`"), ("''", "'{}'")):
+        escaped = escaped.replace(pair, split).replace(pair, split)
+    return escaped
 
 
 _CASED_WORD = re.compile(r"(?<![\w\\{])(\w[\w'-]*?[A-Z][\w'-]*)")
