@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
 from pyoxigraph import (
     BlankNode,
@@ -47,8 +47,13 @@ from .errors import AmbiguousParameterError, QueryError
 from .graph.namespaces import OWL, PREFIXES, RDF, SCHEMA, XSD
 from .text import fold
 
-Term = Union[NamedNode, BlankNode, Literal, Triple]
-ParamValue = Union[str, list[str]]
+if TYPE_CHECKING:
+    from .graph.remote import RemoteStore
+
+Term = NamedNode | BlankNode | Literal | Triple
+ParamValue = str | list[str]
+# The embedded store, or a SPARQL server that answers the same calls.
+StoreLike = Union[Store, "RemoteStore"]
 
 # The packaged copy of the top-level queries/ folder: in a checkout, a link to it; in an installed
 # package, the files themselves (package data).
@@ -193,10 +198,12 @@ def _param(spec: str, *, where: str) -> Param:
     default = m.group("default").strip() if m.group("default") is not None else None
     param = Param(name=m.group("name"), type=ptype, required=mode == "required", default=default,
                   description=m.group("desc").strip())
-    if default is not None and not param.is_list:
+    if default is not None and not param.is_list and not PARAM_TYPES[ptype].needs_store:
         # A default must be a valid value of its type; terms that need the store are checked on use.
-        if not PARAM_TYPES[ptype].needs_store:
+        try:
             PARAM_TYPES[ptype].convert(default, param.name)
+        except QueryError as exc:
+            raise QueryError(f"{where}: the default is wrong: {exc}") from None
     if param.is_list and not param.required:
         raise QueryError(f"{where}: a list parameter must be required")
     return param
@@ -315,11 +322,11 @@ def _iri(value: str, name: str) -> NamedNode:
         raise QueryError(f"parameter {name!r} is not a valid IRI ({exc}): {value!r}") from None
 
 
-def _person(value: str, name: str, *, store: Store, base: str) -> NamedNode:
+def _person(value: str, name: str, *, store: StoreLike, base: str) -> NamedNode:
     return resolve_person(store, value, base=base, name=name)
 
 
-def _persons(values: list[str], name: str, *, store: Store, base: str) -> list[NamedNode]:
+def _persons(values: list[str], name: str, *, store: StoreLike, base: str) -> list[NamedNode]:
     resolved: list[NamedNode] = []
     for value in values:
         iri = resolve_person(store, value, base=base, name=name)
@@ -328,7 +335,7 @@ def _persons(values: list[str], name: str, *, store: Store, base: str) -> list[N
     return resolved
 
 
-def _venue(value: str, name: str, *, store: Store, base: str) -> NamedNode:
+def _venue(value: str, name: str, *, store: StoreLike, base: str) -> NamedNode:
     return resolve_venue(store, value, base=base, name=name)
 
 
@@ -349,22 +356,24 @@ PARAM_TYPES: dict[str, ParamType] = {t.name: t for t in (
 # ----------------------------------------------------------------------------------------------
 # Resolving persons and venues
 
-def _subjects(store: Store, predicate: NamedNode, obj: Term) -> list[NamedNode]:
+def _subjects(store: StoreLike, predicate: NamedNode, obj: Term) -> list[NamedNode]:
     return [q.subject for q in store.quads_for_pattern(None, predicate, obj, DefaultGraph())
             if isinstance(q.subject, NamedNode)]
 
 
-def _has(store: Store, subject: NamedNode, predicate: NamedNode, obj: Term | None = None) -> bool:
+def _has(store: StoreLike, subject: NamedNode, predicate: NamedNode, obj: Term | None = None
+         ) -> bool:
     return next(iter(store.quads_for_pattern(subject, predicate, obj, DefaultGraph())), None) is not None
 
 
-def _label(store: Store, subject: NamedNode) -> str:
+def _label(store: StoreLike, subject: NamedNode) -> str:
     for q in store.quads_for_pattern(subject, SCHEMA.name, None, DefaultGraph()):
-        return str(q.object.value)
+        if isinstance(q.object, Literal):
+            return q.object.value
     return subject.value
 
 
-def _by_name(store: Store, value: str, predicates: Iterable[NamedNode],
+def _by_name(store: StoreLike, value: str, predicates: Iterable[NamedNode],
              keep: Callable[[NamedNode], bool]) -> list[NamedNode]:
     found: list[NamedNode] = []
     for predicate in predicates:
@@ -374,7 +383,7 @@ def _by_name(store: Store, value: str, predicates: Iterable[NamedNode],
     return found
 
 
-def _by_folded_name(store: Store, value: str, predicates: Iterable[NamedNode],
+def _by_folded_name(store: StoreLike, value: str, predicates: Iterable[NamedNode],
                     keep: Callable[[NamedNode], bool]) -> list[NamedNode]:
     """Names equal up to case, accents and punctuation: a scan, so only the last resort."""
     key = fold(value)
@@ -390,7 +399,7 @@ def _by_folded_name(store: Store, value: str, predicates: Iterable[NamedNode],
     return found
 
 
-def _one(store: Store, found: list[NamedNode], *, what: str, value: str, name: str
+def _one(store: StoreLike, found: list[NamedNode], *, what: str, value: str, name: str
          ) -> NamedNode | None:
     if len(found) == 1:
         return found[0]
@@ -412,7 +421,7 @@ def _as_iri(value: str) -> NamedNode | None:
     return None
 
 
-def resolve_person(store: Store, value: str, *, base: str, name: str = "person") -> NamedNode:
+def resolve_person(store: StoreLike, value: str, *, base: str, name: str = "person") -> NamedNode:
     """The person a value names: an IRI, an ORCID iD (bare or as IRI), a slug, or a name.
 
     Names are tried exactly (preferred and other printed forms), then as a family or given name, then
@@ -447,7 +456,7 @@ def resolve_person(store: Store, value: str, *, base: str, name: str = "person")
         return person
     if re.match(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dXx]$", text):
         raise QueryError(f"parameter {name!r}: {text} is not a valid ORCID iD (check digit)")
-    slug = text[len("person/"):] if text.startswith("person/") else text
+    slug = text.removeprefix("person/")
     if _NAME.match(slug):
         candidate = NamedNode(base + "person/" + slug)
         if is_person(candidate):
@@ -464,7 +473,7 @@ def resolve_person(store: Store, value: str, *, base: str, name: str = "person")
                      f"ORCID iD or slug")
 
 
-def resolve_venue(store: Store, value: str, *, base: str, name: str = "venue") -> NamedNode:
+def resolve_venue(store: StoreLike, value: str, *, base: str, name: str = "venue") -> NamedNode:
     """The venue series a value names: an IRI or slug of a series or one of its editions, a name or
     an acronym. An edition stands for its series."""
     text = value.strip()
@@ -496,12 +505,14 @@ def resolve_venue(store: Store, value: str, *, base: str, name: str = "venue") -
         if top is None:
             raise QueryError(f"parameter {name!r}: no venue <{text}> in the graph")
         return top
-    slug = text[len("venue/"):] if text.startswith("venue/") else text
+    slug = text.removeprefix("venue/")
     if re.match(r"^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)?$", slug):
         top = series_of(NamedNode(prefix + slug))
         if top is not None:
             return top
-    everything: Callable[[NamedNode], bool] = lambda s: True  # noqa: E731
+    def everything(s: NamedNode) -> bool:
+        return True
+
     for stage in (
         lambda: series(_by_name(store, text, (SCHEMA.name, SCHEMA.alternateName), everything)),
         lambda: series(_by_folded_name(store, text, (SCHEMA.name, SCHEMA.alternateName),
@@ -522,11 +533,11 @@ class Binding:
     """A query's parameters as terms: single values by variable, a list as the named graphs."""
 
     substitutions: dict[Variable, Term] = field(default_factory=dict)
-    named_graphs: list[NamedNode] | None = None
+    named_graphs: list[NamedNode | BlankNode] | None = None
     values: dict[str, Any] = field(default_factory=dict)  # by parameter name, for display
 
 
-def bind(store: Store, query: NamedQuery, params: Mapping[str, ParamValue] | None = None, *,
+def bind(store: StoreLike, query: NamedQuery, params: Mapping[str, ParamValue] | None = None, *,
          base: str) -> Binding:
     """Check and convert parameter values (given, else the default) to RDF terms."""
     params = dict(params or {})
@@ -597,14 +608,14 @@ class QueryResult:
 
     def to_csv(self) -> str:
         """SPARQL 1.1 CSV results: IRIs and literal values as plain text."""
-        return self._delimited(",", lambda t: "" if t is None else str(t.value))
+        return self._delimited(",", _csv_term)
 
     def to_tsv(self) -> str:
         """SPARQL 1.1 TSV results: terms in their N-Triples form."""
         buf = io.StringIO()
         buf.write("\t".join("?" + c for c in self.columns) + "\n")
         for row in self.rows:
-            buf.write("\t".join("" if row[c] is None else _tsv_term(row[c]) for c in self.columns))
+            buf.write("\t".join(_tsv_term(row[c]) for c in self.columns))
             buf.write("\n")
         return buf.getvalue()
 
@@ -624,7 +635,15 @@ class QueryResult:
         return buf.getvalue()
 
 
-def _tsv_term(term: Term) -> str:
+def _csv_term(term: Term | None) -> str:
+    if term is None:
+        return ""
+    return str(term) if isinstance(term, Triple) else term.value
+
+
+def _tsv_term(term: Term | None) -> str:
+    if term is None:
+        return ""
     text = str(term)
     # Integers and booleans may be written bare, which keeps numeric columns readable.
     if isinstance(term, Literal) and term.datatype in (XSD.integer, XSD.boolean):
@@ -693,7 +712,8 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
 )}
 
 
-def execute(store: Store, query: NamedQuery, binding: Binding, *, base: str = "") -> QueryResult:
+def execute(store: StoreLike, query: NamedQuery, binding: Binding, *, base: str = ""
+            ) -> QueryResult:
     """Run a query with bound parameters."""
     try:
         solutions = store.query(query.text, prefixes=dict(PREFIXES),
@@ -709,7 +729,8 @@ def execute(store: Store, query: NamedQuery, binding: Binding, *, base: str = ""
     except OSError as exc:
         raise QueryError(f"{query.name}: cannot read the store: {exc}") from None
     if not isinstance(solutions, QuerySolutions):
-        raise QueryError(f"{query.path or query.name}: a named query must be a SELECT query")
+        raise QueryError(f"{query.path or query.name}: a named query must return solutions "
+                         "(a table)")
     hidden = {p.name for p in query.params}
     variables = [v.value for v in solutions.variables]
     columns = [v for v in variables if v not in hidden]
@@ -722,7 +743,7 @@ def execute(store: Store, query: NamedQuery, binding: Binding, *, base: str = ""
     return QueryResult(columns=columns, rows=rows, query=query, params=binding.values, base=base)
 
 
-def run(store: Store, name_or_path: str | Path | NamedQuery,
+def run(store: StoreLike, name_or_path: str | Path | NamedQuery,
         params: Mapping[str, ParamValue] | None = None, *, base: str) -> QueryResult:
     """Run a named query (or a query file) with parameters given as text.
 
