@@ -92,6 +92,16 @@ def cases() -> list[Case]:
         Case("xml-foreign-encoding-declaration", (TESTDATA / "acl" / "W19.xml").read_bytes().replace(
             b"encoding='UTF-8'", b"encoding='UTF-7'").replace(b'encoding="UTF-8"', b'encoding="UTF-7"'),
              ["W19-0101"], fmt="acl-anthology", suffix=".xml"),
+        Case("orcid-wrong-shapes", text(json.dumps({"bulk": [
+            {"work": {"title": {"title": {"value": "Good work"}}, "type": "journal-article"}},
+            {"work": {"title": {"title": {"value": "Odd work"}},
+                      "external-ids": {"external-id": ["not-an-object"]}}}]})),
+             ["Good work"], ["does not have the shape of an ORCID work"], fmt="orcid", suffix=".json"),
+        Case("csl-wrong-shapes", text(json.dumps([
+            {"id": "a", "type": "article-journal", "title": "Good item"},
+            {"id": "b", "type": "article-journal", "title": "Odd item", "author": "not a list",
+             "issued": {"date-parts": "nope"}}])),
+             ["Good item"], fmt="csljson", suffix=".json"),
         Case("aggregator-truncated", text("Some One\n\n2 papers\n\nLGJun 29, 2023\nA good title\n\n"
                                           "Some One, Other Person\n\nAbstract.\n\nLGJan 3"),
              ["A good title"], fmt="aggregator-profile", suffix=".txt"),

@@ -366,7 +366,13 @@ def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
             ctx.warn(line, f"duplicate id {key!r}: the later item is read as key {again!r}")
             key = again
         seen.add(key)
-        record = item_to_record(item, key, line, ctx, raw=raw_json(text, offset))
+        try:
+            record = item_to_record(item, key, line, ctx, raw=raw_json(text, offset))
+        except (AttributeError, TypeError, KeyError, ValueError, IndexError) as exc:
+            # A field of the wrong JSON type: set the item aside, read the others.
+            ctx.error(line, f"item {key!r} does not have the shape of a CSL-JSON item "
+                            f"({type(exc).__name__}: {exc}); set aside")
+            continue
         if record is not None:
             yield record
     if not found:

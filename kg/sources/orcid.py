@@ -305,7 +305,13 @@ def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
         offset = work.offset if isinstance(work, Located) else None
         raw = text[offset:work.end] if isinstance(work, Located) and work.end else raw_json(
             text, offset)
-        record = work_to_record(work, key, line, ctx, owner, raw=raw, group=group, lines=lines)
+        try:
+            record = work_to_record(work, key, line, ctx, owner, raw=raw, group=group, lines=lines)
+        except (AttributeError, TypeError, KeyError, ValueError, IndexError) as exc:
+            # A field of the wrong JSON type (a string where an object belongs, say): not this format.
+            ctx.error(line, f"work {key!r} does not have the shape of an ORCID work "
+                            f"({type(exc).__name__}: {exc}); set aside")
+            continue
         if record is not None:
             yield record
     if not found:
