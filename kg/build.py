@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from pyoxigraph import Quad
 
 from .graph import store as store_mod
 from .graph.mapping import Mapper
 from .manifest import Manifest
 from .pipeline import default_curation, read_all
+from .progress import Progress
 from .resolve import Curation, Resolution, resolve
 
 Step = Callable[[str], None]
@@ -30,30 +33,45 @@ class BuildResult:
 
 
 def resolve_sources(manifest: Manifest, *, strict: bool = False, curation: Curation | None = None,
-                    links=None) -> Resolution:
-    inputs = read_all(manifest, strict=strict)
-    res = resolve(inputs, curation=curation if curation is not None else default_curation(manifest))
+                    links=None, progress: Progress | None = None) -> Resolution:
+    inputs = read_all(manifest, strict=strict, progress=progress)
+    res = resolve(inputs, curation=curation if curation is not None else default_curation(manifest),
+                  progress=progress)
+    del inputs  # the resolution holds the records; the per-source lists are no longer needed
     if links is not None:
         links.apply(res)
     return res
 
 
 def build(manifest: Manifest, *, store: str | Path, base: str, strict: bool = False,
-          curation: Curation | None = None, links=None, step: Step | None = None) -> BuildResult:
-    """The whole pipeline; the previous store stays in place until the new one is complete."""
+          curation: Curation | None = None, links=None, step: Step | None = None,
+          progress: Progress | None = None) -> BuildResult:
+    """The whole pipeline; the previous store stays in place until the new one is complete.
+
+    ``step`` hears a message as each stage starts; ``progress`` hears how far each long step got
+    (reading, resolving, loading quads, optimizing the store)."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
     say = step or (lambda _msg: None)
     say("reading and resolving sources")
     t = time.perf_counter()
-    res = resolve_sources(manifest, strict=strict, curation=curation, links=links)
+    res = resolve_sources(manifest, strict=strict, curation=curation, links=links,
+                          progress=progress)
     timings["resolve"] = time.perf_counter() - t
     say("loading the graph")
     t = time.perf_counter()
     mapper = Mapper(base)
     meta = {"base": mapper.base, "counts": res.counts(),
             "sources": {s.id: s.filename for s in res.sources.values()}}
-    info = store_mod.build(store, mapper.quads(res), meta=meta)
+    info = store_mod.build(store, _then(mapper.quads(res, progress=progress), progress), meta=meta)
     timings["load"] = time.perf_counter() - t
     return BuildResult(resolution=res, store=info, seconds=time.perf_counter() - started,
                        timings=timings)
+
+
+def _then(quads: Iterable[Quad], progress: Progress | None) -> Iterator[Quad]:
+    """The quads, then word that the store is being optimized (it is, once the loader has read
+    the last quad)."""
+    yield from quads
+    if progress:
+        progress("optimize store", 0, None)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from . import sources
 from .errors import ParseError
 from .manifest import Manifest, SourceSpec
+from .progress import Progress
 from .resolve import Curation, Resolution, SourceRecords, load_curation, resolve
 from .resolve.model import SourceInfo
 from .sources import SourceContext
-
-Progress = Callable[[str, int], None]
 
 
 def context_for(spec: SourceSpec, *, strict: bool = False) -> SourceContext:
@@ -44,11 +42,13 @@ def read_source(spec: SourceSpec, *, strict: bool = False) -> SourceRecords:
 
 def read_all(manifest: Manifest, *, strict: bool = False,
              progress: Progress | None = None) -> list[SourceRecords]:
+    """Every source of the manifest, in order; ``progress`` hears of each source read."""
     out = []
-    for spec in manifest.sources:
+    total = len(manifest.sources)
+    for n, spec in enumerate(manifest.sources, start=1):
         out.append(read_source(spec, strict=strict))
         if progress:
-            progress(spec.id, out[-1].info.records)
+            progress("read sources", n, total)
     return out
 
 

@@ -14,6 +14,7 @@ from ..build import resolve_sources
 from ..pipeline import read_source
 from ..report import render_report
 from . import main
+from .progress import BuildProgress
 from .common import (
     console, curated_links, manifest_for, out, problem, setting_option, settings,
 )
@@ -67,9 +68,9 @@ def build_cmd(sources: tuple[str, ...], fmt: str | None, strict: bool, store: st
     """Read, resolve and load SOURCES (default: the manifest) into the store, replacing it atomically."""
     cfg = settings(store=store, base=base, manifest=manifest)
     man = manifest_for(sources, fmt=fmt, manifest_path=cfg["manifest"])
-    with console.status("building the graph") as status:
+    with BuildProgress(console) as bars:
         result = run_build(man, store=cfg["store"], base=cfg["base"], strict=strict,
-                           links=curated_links(cfg), step=lambda msg: status.update(msg))
+                           links=curated_links(cfg), progress=bars.report)
     for src in result.resolution.sources.values():
         for line in src.issues:
             problem(line)

@@ -16,6 +16,7 @@ from urllib.parse import quote
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
 
 from .. import identifiers as idmod
+from ..progress import Progress, Ticker
 from ..records import Kind, PartialDate, Record
 from ..resolve.model import Resolution, Work
 from ..text import latex_to_unicode
@@ -74,26 +75,39 @@ class Mapper:
                          + quote(record.key, safe=""))
 
     # ------------------------------------------------------------------------------------------
-    def quads(self, res: Resolution) -> Iterator[Quad]:
+    def quads(self, res: Resolution, *, progress: Progress | None = None) -> Iterator[Quad]:
+        """Every quad of the graph, entity by entity; ``progress`` hears of the entities mapped
+        (as the loader pulls their quads)."""
+        ticker = Ticker(progress, "load quads", len(res.sources) + 2 * len(res.works)
+                        + len(res.persons) + len(res.series) + len(res.editions)
+                        + len(res.records) + 2)
         yield from self._sources(res)
+        ticker.tick(len(res.sources))
         work_of = res.work_of()
         person_of_record: dict[tuple[str, int], str] = {}
         for w in res.works:
             yield from self._work(w, res)
+            ticker.tick()
             for a in w.authors:
                 for m in a.mentions:
                     if m.index is not None:
                         person_of_record[(m.record, m.index)] = a.person
         for p in res.persons:
             yield from self._person(p, res)
+            ticker.tick()
         for s in res.series:
             yield from self._series(s)
         for e in res.editions:
             yield from self._edition(e)
+        ticker.tick(len(res.series) + len(res.editions))
         for rec in res.records.values():
             yield from self._record(rec, work_of.get(rec.uid), person_of_record)
+            ticker.tick()
         yield from self._quality(res)
+        ticker.tick()
         yield from self._derived(res)
+        ticker.tick(len(res.works) + 1)
+        ticker.finish()
         # Link decisions (kg.link) travel on the resolution when curated links were applied.
         decisions = getattr(res, "link_decisions", None)
         if decisions:

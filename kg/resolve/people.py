@@ -1,22 +1,215 @@
-"""People: author slots of works linked into persons on evidence, never on a surname alone.
+"""People: author slots of works linked into persons on evidence, never on a name alone.
 
-A *slot* is one author position of one work, holding every printed form the work's records gave it. Slots
-of different works are linked when their names are compatible (same family name with particles folded,
-given names that can be the same: 'M.' ~ 'Max', never 'Max' ~ 'Moritz') and there is evidence:
-the same person identifier, the same declared profile owner, or a shared coauthor. A link is refused when
-it would put two slots of one work, or two incompatible given names, into one person.
+A *slot* is one author position of one work, holding every printed form the work's records gave it.
+Slots are compared only inside blocks of one family name and first initial, so the cost grows with the
+number of slots, not with its square. Two slots can be one person only when their names are compatible:
+the same family name (accents, case, particles, hyphens, transliterated umlauts and generational
+suffixes folded) and given names that can be the same ('M.' ~ 'Max', 'Jun-ichi' ~ 'Junichi', a missing
+middle name), never two different spelled-out names ('Max' ~ 'Moritz', 'Ting' ~ 'Ting-Wei'). They are
+linked when the evidence a person leaves says so, strongest first:
+
+1. the same person identifier, or the same declared profile owner;
+2. shared coauthors: one coauthor whose name is rare, or more whose names are common or printed
+   with initials (a namesake of a common name needs more than a namesake of a rare one);
+3. persons formed so far, compared as wholes: shared coauthors again; for a name that is not common,
+   the odds from the rarest venue series and title words they share and from publishing in the same
+   years ('Jaime G. Carbonell' and 'Jaime Carbonell', 'X. Halkortal' and 'Xin Halkortal'); and a
+   short form of a given name ('Dan' ~ 'Daniel') only when they share many coauthors.
+
+How common a name is comes from the collection itself: the number of distinct names that share its
+family name times the number that share its first given name (or its initial), over all distinct names
+-- the expected number of people who would carry it by chance. A link is refused when it would put two
+slots of one work, two incompatible given names, or two different identifiers of one scheme into one
+person.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import pairwise
+from typing import NamedTuple
 
-from ..names import family_key, fullness, given_compatible, given_tokens
+from ..names import fullness
+from ..progress import Progress, Ticker
 from ..records import PersonName
-from ..text import fold
+from ..text import fold, strip_accents
 from .model import Mention
 from .works import UnionFind
+
+# Evidence weights and thresholds (tuned on the ACL Anthology and checked on synthetic sets; see
+# bench/acl_people.py and bench/resolve.py). A shared coauthor whose name is rare counts 1, one whose
+# name is common or printed with initials 0.5; two slots or persons link at `LINK_RARE` when their
+# name is rare (fewer than `RARE` chance namesakes), at `LINK_COMMON` otherwise.
+RARE = 0.1
+LINK_RARE = 1.0
+LINK_COMMON = 1.5
+NICKNAME_LINK = 3.0  # a short form of a given name needs this much shared-coauthor weight
+NICKNAME_SHARE = 0.3  # ... and that share of the smaller person's coauthor keys
+NAME_OF_ITS_OWN = 5  # a given name carried with this many family names is a name of its own
+# Venues, topics and years decide only for names with fewer than `COMMON` chance namesakes: the odds
+# (in natural log units) are the name's own, -log(namesakes), plus for the rarest shared series and the
+# two rarest shared title words -log(share of works) less what one person's two groups of papers
+# would share anyway, plus `YEAR_CLOSE` when they published within `YEAR_GAP` years of each other.
+COMMON = 0.3
+PROFILE_ODDS = 3.0
+SERIES_SHARE = 0.7
+WORD_SHARE = 1.0
+YEAR_GAP = 2
+YEAR_CLOSE = 1.0
+PRIOR_NAMES = 2000  # see _name_statistics
+HUB = 60  # a coauthor or feature shared by more holders than this is too common to pair them on  # a coauthor shared by more slots of one block than this links them in a chain
+
+SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "2nd", "3rd", "4th"}
+_NON_WORD = re.compile(r"[\W_]+")
+_UMLAUT = re.compile(r"([aou])e")
+
+
+def _ufold(text: str) -> str:
+    """Like :func:`kg.text.fold`, but letters of every script are kept (a family name written in
+    Chinese characters or Cyrillic must not fold to nothing)."""
+    return _NON_WORD.sub(" ", strip_accents(text).lower()).strip()
+
+
+class NameParts(NamedTuple):
+    """The comparison keys of one printed name."""
+
+    family: str  # folded family name with particle, no spaces or hyphens, suffixes dropped
+    given: tuple[str, ...]  # folded given names, one per name; the parts of a hyphenated name
+    # stay together ('Jean-Pierre M.' -> ('jean-pierre', 'm'); "Jun'ichi" -> ('jun-ichi',))
+    initial: str  # the first given initial ('' without a given name)
+    key: str  # the whole spelled name as one string of letters ('' when the first given name is an
+    # initial): equal for 'Jun'ichi Tsujii' and 'Junichi Tsujii', and for 'Marta R. | Costa-jussà'
+    # and 'Marta | R. Costa-jussà' (the same name split differently)
+
+    @property
+    def block(self) -> str:
+        return f"{self.family}|{self.initial}"
+
+    @property
+    def first(self) -> str:
+        """The first given name in one piece ('jun-ichi' -> 'junichi')."""
+        return self.given[0].replace("-", "") if self.given else ""
+
+
+_BOUND = re.compile(r"\.?\s*[-\u2010\u2011'\u2019`]+\s*")  # hyphens and apostrophes bind name parts
+_UNIT_SPLIT = re.compile(r"[^\w-]+")
+
+
+def given_units(given: str) -> tuple[str, ...]:
+    """Folded given names: 'J.-P. Martin' style initials, hyphens and apostrophes kept as '-'.
+
+    >>> given_units("Jean-Pierre M."), given_units("J.-P."), given_units("Jun’ichi")
+    (('jean-pierre', 'm'), ('j-p',), ('jun-ichi',))
+    """
+    text = _BOUND.sub("-", strip_accents(given).lower())
+    units = (u.strip("-") for u in _UNIT_SPLIT.split(text))
+    return tuple(u for u in units if u)
+
+
+@lru_cache(maxsize=1 << 18)
+def _parts(given: str, particle: str, family: str) -> NameParts:
+    # 'Schuetze' is how 'Schütze' is written without the umlaut: both fold to 'schutze'.
+    fam = [_UMLAUT.sub(r"\1", w) if len(w) >= 5 else w  # not pinyin 'Xue', 'Yue'
+           for w in _ufold(f"{particle} {family}").split()]
+    while len(fam) > 1 and fam[-1] in SUFFIXES:
+        fam.pop()
+    units = given_units(given)
+    spelled = bool(units) and not _initials(units[0])
+    fkey = "".join(fam)
+    return NameParts(family=fkey, given=units, initial=units[0][0] if units else "",
+                     key=("".join(units).replace("-", "") + fkey) if spelled and fkey else "")
+
+
+def name_parts(name: PersonName) -> NameParts:
+    return _parts(name.given, name.particle, name.family)
+
+
+def _initials(unit: str) -> bool:
+    return all(len(p) == 1 for p in unit.split("-"))
+
+
+def _unit_match(x: str, y: str) -> bool:
+    """One given name against another: equal when written in one piece; initials match the names
+    they abbreviate ('j' ~ 'jean-pierre', 'j-p' ~ 'jean-pierre'); a name never matches another name,
+    nor the first part of a hyphenated one ('ting' !~ 'ting-wei')."""
+    if x == y or x.replace("-", "") == y.replace("-", ""):
+        return True
+    px, py = x.split("-"), y.split("-")
+    if _initials(x) or _initials(y):
+        a, b = "".join(p[0] for p in px), "".join(p[0] for p in py)
+        return a.startswith(b) or b.startswith(a)
+    return len(px) == len(py) and all(
+        a == b or (len(a) == 1 or len(b) == 1) and a[0] == b[0] for a, b in zip(px, py))
+
+
+@lru_cache(maxsize=1 << 16)
+def given_compatible(ta: tuple[str, ...], tb: tuple[str, ...]) -> bool:
+    """Could these folded given names (:func:`given_units`) belong to one person? Initials match
+    names, a missing middle name is allowed, a name written in one piece matches its hyphenated
+    form; two different spelled-out names never match.
+
+    >>> given_compatible(("m",), ("max",)), given_compatible(("max",), ("moritz",))
+    (True, False)
+    >>> given_compatible(("jun-ichi",), ("junichi",)), given_compatible(("una",), ("una", "m"))
+    (True, True)
+    >>> given_compatible(("ting",), ("ting-wei",))
+    False
+    """
+    if not ta or not tb or ta == tb:
+        return True
+    if not _unit_match(ta[0], tb[0]):
+        return False
+    if "".join(ta).replace("-", "") == "".join(tb).replace("-", ""):
+        return True
+    # The other names of the shorter list must each match, in order, a name of the longer one.
+    short, long_ = sorted((ta[1:], tb[1:]), key=len)
+    rest = iter(long_)
+    return all(any(_unit_match(name, other) for other in rest) for name in short)
+
+
+def nickname_compatible(ta: tuple[str, ...], tb: tuple[str, ...], *,
+                        names: Container[str] = ()) -> bool:
+    """Given names that may be one name and its short form: the same, or first names of which one
+    is the start of the other, at least two letters longer, or with a diminutive ending ('Dan' ~
+    'Daniel', 'Kathy' ~ 'Kathleen'), the rest compatible. Only strong evidence links such names.
+    When the letters the long form adds are a given name of their own (in ``names``), the long form
+    is a name made of two ('Yue' and 'Wei' in 'Yuewei'), not a longer form of the short one.
+
+    >>> nickname_compatible(("dan",), ("daniel",)), nickname_compatible(("kathy",), ("kathleen",))
+    (True, True)
+    >>> nickname_compatible(("max",), ("moritz",)), nickname_compatible(("yan",), ("yang",))
+    (False, False)
+    """
+    if given_compatible(ta, tb):
+        return True
+    if not ta or not tb or "-" in ta[0] + tb[0] or len(ta[0]) < 3 or len(tb[0]) < 3:
+        return False
+    short, long_ = sorted((ta[0], tb[0]), key=len)
+    n = 0
+    while n < len(short) and short[n] == long_[n]:
+        n += 1
+    if n < 3 or short[n:] not in ("", "y", "ie") or len(long_) - n < 2 or long_[n:] in names:
+        return False
+    return given_compatible((long_,) + ta[1:], (long_,) + tb[1:])
+
+
+def names_compatible(a: PersonName, b: PersonName) -> bool:
+    """Could two printed names be one person's? The same family name (a dropped particle allowed:
+    'Truchis' ~ 'De Truchis') and compatible given names."""
+    pa, pb = name_parts(a), name_parts(b)
+    if not pa.family or not pb.family:
+        return False
+    if pa.family != pb.family:
+        la, lb = fold(a.family).split()[-1:], fold(b.family).split()[-1:]
+        if not (la and la == lb and (a.particle or b.particle or len(a.family.split()) != len(
+                b.family.split()))):
+            return False
+    return given_compatible(pa.given, pb.given)
 
 
 @dataclass
@@ -30,60 +223,129 @@ class Slot:
     ids: set[str] = field(default_factory=set)  # person identifiers printed with the names
 
 
-def names_compatible(a: PersonName, b: PersonName) -> bool:
-    fa, fb = family_key(a), family_key(b)
-    if not fa or not fb:
-        return False
-    if fa != fb:
-        # A dropped particle ('Truchis' ~ 'De Truchis') keeps the last family word equal.
-        la, lb = fold(a.family).split()[-1:], fold(b.family).split()[-1:]
-        if not (la and la == lb and (a.particle or b.particle or len(a.family.split()) != len(
-                b.family.split()))):
-            return False
-    return given_compatible(a, b)
+@dataclass(frozen=True)
+class WorkContext:
+    """What a work tells about its authors besides their names: when and where it appeared."""
+
+    year: int | None = None
+    series: tuple[str, ...] = ()  # the venue series of its versions (a repository is no evidence)
+    words: tuple[str, ...] = ()  # the title's content words (folded), for the topic a person works on
 
 
 def slots_compatible(a: Slot, b: Slot) -> bool:
     return any(names_compatible(x, y) for x in a.names for y in b.names)
 
 
-def _block_keys(slot: Slot) -> set[str]:
-    keys = set()
-    for n in slot.names:
-        tokens = given_tokens(n)
-        initial = tokens[0][0] if tokens else "?"
-        keys.add(f"{fold(n.family).split()[-1] if n.family.strip() else family_key(n)}|{initial}")
-    return keys
-
-
-def _coauthor_keys(slots: list[Slot], work_slots: dict[int, list[int]], s: int) -> set[str]:
-    """Name keys (family + first initial) of the other authors of the slot's work."""
-    out = set()
-    for t in work_slots[slots[s].work]:
-        if t == s:
-            continue
-        for n in slots[t].names:
-            tokens = given_tokens(n)
-            out.add(f"{family_key(n)}|{tokens[0][0] if tokens else '?'}")
-    return out
-
-
 class PersonClusterer:
-    def __init__(self, slots: list[Slot]) -> None:
-        self.slots = slots
-        self.uf = UnionFind(len(slots))
-        self.works: dict[int, set[int]] = {i: {s.work} for i, s in enumerate(slots)}
-        self.given: dict[int, list[PersonName]] = {i: list(s.names) for i, s in enumerate(slots)}
-        self.ids: dict[int, set[str]] = {i: set(s.ids) for i, s in enumerate(slots)}
-        self.evidence: dict[int, list[str]] = defaultdict(list)
+    """Groups slots into persons. Deterministic: the result depends on the slots' order only through
+    their indices, which the resolver derives from sorted work keys.
 
-    def _try_union(self, a: int, b: int, why: str) -> bool:
+    Memory stays proportional to the slots: coauthor keys are small integers, a slot's coauthors
+    are read from its work when a block needs them, and per-person state exists only for slots
+    that took part in a merge."""
+
+    def __init__(self, slots: list[Slot], *, contexts: list[WorkContext] | None = None) -> None:
+        self.slots = slots
+        self.contexts = contexts
+        self.uf = UnionFind(len(slots))
+        self.work_of = [s.work for s in slots]
+        self.work_slots: dict[int, list[int]] = defaultdict(list)
+        for i, w in enumerate(self.work_of):
+            self.work_slots[w].append(i)
+        # Per slot: its distinct name forms (shared NameParts tuples, so repeated names cost little).
+        self.forms: list[tuple[NameParts, ...]] = []
+        distinct: dict[tuple[NameParts, ...], tuple[NameParts, ...]] = {}
+        for s in slots:
+            forms = tuple(dict.fromkeys(name_parts(n) for n in s.names))
+            self.forms.append(distinct.setdefault(forms, forms))
+        self._ambiguity = self._name_statistics()
+        self.amb = [min((self._ambiguity(p) for p in forms), default=math.inf)
+                    for forms in self.forms]
+        self._keys: dict[str, int] = {}
+        self._adjust: list[float] = []  # per coauthor key: what sharing it adds to a score
+        self.own = [self._own_keys(forms) for forms in self.forms]
+        # Per cluster root, created on its first merge: works, given names, identifiers, reasons.
+        self.works: dict[int, set[int]] = {}
+        self.given: dict[int, list[tuple[str, ...]]] = {}
+        self.ids: dict[int, set[str]] = {}
+        self.evidence: dict[int, Counter[str]] = {}
+        self._stats: _FeatureStats | None = None
+
+    # -- how common a name is ----------------------------------------------------------------------
+    def _name_statistics(self) -> Callable[[NameParts], float]:
+        names = {(p.family, p.first) for forms in set(self.forms) for p in forms if p.key}
+        by_family = Counter(f for f, _ in names)
+        by_given = Counter(g for _, g in names)
+        by_initial = Counter(g[0] for _, g in names)
+        self._given_names = {g for g, n in by_given.items() if n >= NAME_OF_ITS_OWN}
+        # A small collection says little about how common a name is: the counts are taken against
+        # at least a few thousand names, so a name seen twice among ten is not called common.
+        total = len(names) + PRIOR_NAMES
+
+        @lru_cache(maxsize=1 << 18)
+        def ambiguity(p: NameParts) -> float:
+            """Expected number of people who would carry this name by chance. An initial stands
+            for every given name it begins."""
+            if not p.family or not p.initial:
+                return math.inf
+            given = by_given[p.first] if p.key else by_initial[p.initial]
+            return max(1, by_family[p.family]) * max(1, given) / total
+
+        return ambiguity
+
+    def ambiguity(self, i: int) -> float:
+        """How common slot i's name is: its least ambiguous form."""
+        return self.amb[i]
+
+    def _nickname(self, ta: tuple[str, ...], tb: tuple[str, ...]) -> bool:
+        return nickname_compatible(ta, tb, names=self._given_names)
+
+    # -- coauthor keys ----------------------------------------------------------------------------
+    def _key(self, text: str, adjust: float) -> int:
+        k = self._keys.get(text)
+        if k is None:
+            k = self._keys[text] = len(self._adjust)
+            self._adjust.append(adjust)
+        return k
+
+    def _own_keys(self, forms: tuple[NameParts, ...]) -> tuple[int, ...]:
+        """How a slot is known as somebody's coauthor: by family name and initial (worth 0.5 when
+        shared), and when spelled out also by its whole name (worth 1 in all when the name is rare,
+        0.5 when common; the initial key is always shared along with it, hence the 0.5 less)."""
+        keys = []
+        for p in forms:
+            if p.family:
+                keys.append(self._key(p.block, 0.5))
+                if p.key:
+                    keys.append(self._key(p.key, 0.5 if self._ambiguity(p) < RARE else 0.0))
+        return tuple(dict.fromkeys(keys))
+
+    def _coauthors(self, i: int) -> set[int]:
+        """The coauthor keys of slot i, read from the other slots of its work."""
+        out: set[int] = set()
+        for t in self.work_slots[self.work_of[i]]:
+            if t != i:
+                out.update(self.own[t])
+        return out
+
+    # -- unions under constraints -----------------------------------------------------------------
+    def _state(self, r: int) -> None:
+        if r not in self.works:
+            self.works[r] = {self.work_of[r]}
+            self.given[r] = list(dict.fromkeys(p.given for p in self.forms[r]))
+            self.ids[r] = set(self.slots[r].ids)
+            self.evidence[r] = Counter()
+
+    def _try_union(self, a: int, b: int, why: str, *, nickname: bool = False) -> bool:
         ra, rb = self.uf.find(a), self.uf.find(b)
         if ra == rb:
             return True
+        self._state(ra)
+        self._state(rb)
         if self.works[ra] & self.works[rb]:
             return False  # one work cannot list one person in two positions
-        if not all(given_compatible(x, y) for x in self.given[ra] for y in self.given[rb]):
+        fits = self._nickname if nickname else given_compatible
+        if not all(fits(x, y) for x in self.given[ra] for y in self.given[rb]):
             return False
         for scheme_value_a in self.ids[ra]:
             scheme = scheme_value_a.split(":", 1)[0]
@@ -92,73 +354,285 @@ class PersonClusterer:
         root = self.uf.union(ra, rb)
         other = rb if root == ra else ra
         self.works[root] |= self.works.pop(other)
-        self.given[root] = _distinct(self.given[root] + self.given.pop(other))
+        merged = self.given[root]
+        merged += [g for g in self.given.pop(other) if g not in merged]
         self.ids[root] |= self.ids.pop(other)
-        self.evidence[root] += self.evidence.pop(other, []) + [why]
+        self.evidence[root].update(self.evidence.pop(other))
+        self.evidence[root][why] += 1
         return True
 
-    def run(self) -> list[list[int]]:
-        slots = self.slots
-        work_slots: dict[int, list[int]] = defaultdict(list)
-        for i, s in enumerate(slots):
-            work_slots[s.work].append(i)
-        links: list[tuple[int, str, int, int, str]] = []  # (strength, key, a, b, why)
-        # Identifiers: the same person id is the strongest evidence.
+    def _apply(self, links: list[tuple[float, int, int, str]], *, nickname: bool = False) -> None:
+        links.sort(key=lambda t: (-t[0], t[1], t[2]))
+        for _, a, b, why in links:
+            self._try_union(a, b, why, nickname=nickname)
+
+    def reasons(self, root: int) -> list[str]:
+        """Why the slots of a person were merged: each kind of evidence with how often it decided."""
+        return [f"{why} ({n})" for why, n in sorted(self.evidence.get(root, Counter()).items())]
+
+    # -- evidence ----------------------------------------------------------------------------------
+    def run(self, progress: Progress | None = None) -> list[list[int]]:
+        """The persons, as lists of slot indices; ``progress`` hears of the blocks compared (three
+        passes over all blocks)."""
+        self._identity_links()
+        blocks: dict[str, list[int]] = defaultdict(list)
+        for i, forms in enumerate(self.forms):
+            for k in {p.block for p in forms if p.family}:
+                blocks[k].append(i)
+        order = sorted(blocks)
+        ticker = Ticker(progress, "resolve people", 3 * sum(len(m) for m in blocks.values()))
+        self._coauthor_links(blocks, order, ticker)
+        for _ in range(2):  # a second round compares the persons the first one grew
+            self._cluster_links(blocks, order, ticker)
+        ticker.finish()
+        return sorted(self.uf.groups().values(), key=lambda g: g[0])
+
+    def _identity_links(self) -> None:
+        """The same person identifier; the same declared profile owner."""
+        links: list[tuple[float, int, int, str]] = []
         by_id: dict[str, list[int]] = defaultdict(list)
-        for i, s in enumerate(slots):
+        by_owner: dict[str, list[int]] = defaultdict(list)
+        for i, s in enumerate(self.slots):
             for v in s.ids:
                 by_id[v].append(i)
-        for v, members in by_id.items():
-            for j in members[1:]:
-                links.append((5, v, members[0], j, f"same identifier {v}"))
-        # A declared profile owner: every slot aligned with the owner is that person.
-        by_owner: dict[str, list[int]] = defaultdict(list)
-        for i, s in enumerate(slots):
             for o in s.owners:
                 by_owner[o].append(i)
-        for o, members in by_owner.items():
-            for j in members[1:]:
-                links.append((4, o, members[0], j, f"both are the declared owner {o!r} of a source"))
-        # Shared coauthors, compared inside blocks of family name + first initial.
-        blocks: dict[str, list[int]] = defaultdict(list)
-        for i, s in enumerate(slots):
-            for k in _block_keys(s):
-                blocks[k].append(i)
-        coauthors: dict[int, set[str]] = {}
-        for key in sorted(blocks):
-            members = blocks[key]
-            if len(members) < 2:
+        for members in by_id.values():
+            links += [(5, members[0], j, "same person identifier") for j in members[1:]]
+        for members in by_owner.values():
+            links += [(4, members[0], j, "the declared owner of a source") for j in members[1:]]
+        self._apply(links)
+
+    def _shared_scores(self, holders_by_key: dict[int, list[int]], *, chain_hubs: bool
+                       ) -> dict[tuple[int, int], float]:
+        """Pairs of holders (slots or persons) sharing coauthor keys, with the summed weight. A key
+        held by more than `HUB` of them is a prolific coauthor: its holders are linked in a chain
+        (slots), or it is passed over (persons, who have other coauthors to go by)."""
+        scores: dict[tuple[int, int], float] = defaultdict(float)
+        adjust = self._adjust
+        for c, holders in holders_by_key.items():
+            if len(holders) < 2:
                 continue
-            # Inverted index: coauthor key -> slots of this block whose work has that coauthor.
-            inverted: dict[str, list[int]] = defaultdict(list)
+            a = adjust[c]
+            if not a:
+                continue
+            if len(holders) > HUB:
+                if not chain_hubs:
+                    continue
+                pairs: Iterable[tuple[int, int]] = pairwise(holders)
+            else:
+                pairs = ((x, y) for n, x in enumerate(holders) for y in holders[n + 1:])
+            for pair in pairs:
+                scores[pair] += a
+        return scores
+
+    def _coauthor_links(self, blocks: dict[str, list[int]], order: list[str], ticker: Ticker
+                        ) -> None:
+        links: list[tuple[float, int, int, str]] = []
+        for members in _to_compare(blocks, order, ticker):
+            inverted: dict[int, list[int]] = defaultdict(list)
             for i in members:
-                if i not in coauthors:
-                    coauthors[i] = _coauthor_keys(slots, work_slots, i)
-                for c in coauthors[i]:
+                for c in self._coauthors(i):
                     inverted[c].append(i)
-            pair_shared: dict[tuple[int, int], int] = defaultdict(int)
-            for c, holders in inverted.items():
-                if len(holders) > 200:
-                    holders = holders[:200]  # a hub coauthor; 200 of its collaborators suffice here
-                for x, i in enumerate(holders):
-                    for j in holders[x + 1:]:
-                        if slots[i].work != slots[j].work:
-                            pair_shared[(min(i, j), max(i, j))] += 1
-            for (i, j), n in pair_shared.items():
-                if slots_compatible(slots[i], slots[j]):
-                    links.append((min(3, 1 + n), key, i, j, f"{n} shared coauthor(s)"))
-        links.sort(key=lambda t: (-t[0], t[1], t[2], t[3]))
-        for strength, _, a, b, why in links:
-            if slots_compatible(slots[a], slots[b]) or strength >= 4:
-                self._try_union(a, b, why)
-        groups = sorted(self.uf.groups().values(), key=lambda g: g[0])
-        return groups
+            for (i, j), score in self._shared_scores(inverted, chain_hubs=True).items():
+                need = LINK_RARE if min(self.amb[i], self.amb[j]) < RARE else LINK_COMMON
+                if score >= need and self.work_of[i] != self.work_of[j] and self._names_fit(i, j):
+                    links.append((1 + score, i, j, "shared coauthors"))
+        self._apply(links)
+
+    def _names_fit(self, i: int, j: int, *, nickname: bool = False) -> bool:
+        fits = self._nickname if nickname else given_compatible
+        return any(a.family == b.family and fits(a.given, b.given)
+                   for a in self.forms[i] for b in self.forms[j])
+
+    def _cluster_links(self, blocks: dict[str, list[int]], order: list[str], ticker: Ticker
+                       ) -> None:
+        """Persons formed so far, compared as wholes inside each block: the union of their
+        coauthors, and for a name that is not common, where and when they published and on what.
+
+        Two persons whose names are compatible merge when they share coauthors (as slots do), or
+        when they carry the same name (first given name and family name; middle names may differ)
+        and the odds that they are one person reach `PROFILE_ODDS`: the name's own odds (how rarely
+        it occurs by chance) plus, for the rarest venue series they share, the rarest two title
+        words they share and publishing within `YEAR_GAP` years of each other, the log of how
+        unlikely each would be by chance. A shared series or title word is required: years alone
+        never merge two persons."""
+        if self.contexts is not None and self._stats is None:
+            self._stats = self._feature_statistics()
+        for members in _to_compare(blocks, order, ticker):
+            clusters: dict[int, list[int]] = defaultdict(list)
+            for i in members:
+                clusters[self.uf.find(i)].append(i)
+            if len(clusters) < 2:
+                continue
+            roots = sorted(clusters)
+            coauthors = {r: set().union(*(self._coauthors(i) for i in clusters[r])) for r in roots}
+            inverted: dict[int, list[int]] = defaultdict(list)
+            for r in roots:
+                for c in coauthors[r]:
+                    inverted[c].append(r)
+            links: list[tuple[float, int, int, str]] = []
+            nicknames: list[tuple[float, int, int, str]] = []
+            for (x, y), score in self._shared_scores(inverted, chain_hubs=False).items():
+                if score < LINK_RARE:
+                    continue
+                if self._names_fit(x, y):
+                    rare = min(self.amb[x], self.amb[y]) < RARE
+                    if score >= (LINK_RARE if rare else LINK_COMMON):
+                        links.append((10 + score, x, y, "shared coauthors"))
+                elif score >= NICKNAME_LINK and self._names_fit(x, y, nickname=True):
+                    shared = len(coauthors[x] & coauthors[y])
+                    if shared >= NICKNAME_SHARE * min(len(coauthors[x]), len(coauthors[y])):
+                        nicknames.append((score, x, y, "short form of a name; shared coauthors"))
+            if self._stats is not None:
+                links += self._profile_links(roots, clusters, self._stats)
+            self._apply(links)
+            self._apply(nicknames, nickname=True)
+
+    def _profile_links(self, roots: list[int], clusters: dict[int, list[int]],
+                       stats: _FeatureStats) -> list[tuple[float, int, int, str]]:
+        """Same-name persons with the odds of being one person from venues, topics and years."""
+        by_name: dict[str, list[int]] = defaultdict(list)
+        bases: dict[int, dict[str, float]] = {}
+        for r in roots:
+            bases[r] = self._bases(clusters[r])
+            for b, amb in bases[r].items():
+                if amb < COMMON:  # a common name: only coauthors tell its bearers apart
+                    by_name[b].append(r)
+        profiles: dict[int, _Profile] = {}
+        links: list[tuple[float, int, int, str]] = []
+        seen: set[tuple[int, int]] = set()
+        for base in sorted(by_name):
+            group = by_name[base]
+            if len(group) < 2:
+                continue
+            prior = -math.log(max(max(bases[r][base] for r in group), 1e-9))
+            inverted: dict[int, list[int]] = defaultdict(list)
+            for r in group:
+                if r not in profiles:
+                    profiles[r] = self._profile(clusters[r])
+                for f in profiles[r].features:
+                    inverted[f].append(r)
+            candidates: set[tuple[int, int]] = set()
+            for holders in inverted.values():
+                if 2 <= len(holders) <= HUB:
+                    candidates.update((x, y) for n, x in enumerate(holders) for y in holders[n + 1:])
+            for x, y in sorted(candidates - seen):
+                seen.add((x, y))
+                px, py = profiles[x], profiles[y]
+                series = [stats.series[s] for s in px.series & py.series]
+                words = sorted((stats.words[w] for w in px.words & py.words), reverse=True)
+                if not series and not words:
+                    continue
+                odds = prior + (max(series) - SERIES_SHARE if series else 0.0)
+                odds += sum(max(0.0, w - WORD_SHARE) for w in words[:2])
+                if px.years and py.years and _gap(px.years, py.years) <= YEAR_GAP:
+                    odds += YEAR_CLOSE
+                if odds >= PROFILE_ODDS and self._names_fit(x, y):
+                    links.append((odds, x, y, "same name; venue, topic and years"))
+        return links
+
+    def _bases(self, members: list[int]) -> dict[str, float]:
+        """The name keys a person is compared under, with how common each is: the first given
+        name with the family name, the whole name ('Jun-ichi' and 'Junichi' meet there), and the
+        initial with the family name ('X. Halkortal' meets 'Xin Halkortal' there)."""
+        bases: dict[str, float] = {}
+        for forms in {self.forms[i] for i in members}:
+            for p in forms:
+                if p.key:
+                    bases[f"{p.first}|{p.family}"] = bases[p.key] = self._ambiguity(p)
+                if p.family and p.initial:
+                    bases["i:" + p.block] = self._ambiguity(p._replace(key=""))
+        return bases
+
+    def _feature_statistics(self) -> _FeatureStats:
+        """Venue series and title words as small integers, with -log of the share of works that
+        have each."""
+        ids: dict[str, int] = {}
+        counts: Counter[int] = Counter()
+        is_series: list[bool] = []
+        works: list[tuple[tuple[int, ...], tuple[int, ...], int | None]] = []
+        for c in self.contexts or []:
+            row = []
+            for prefix, values in (("s:", c.series), ("w:", c.words)):
+                out = []
+                for v in values:
+                    k = ids.get(prefix + v)
+                    if k is None:
+                        k = ids[prefix + v] = len(is_series)
+                        is_series.append(prefix == "s:")
+                    out.append(k)
+                counts.update(out)
+                row.append(tuple(out))
+            works.append((row[0], row[1], c.year))
+        n = max(1, len(works))
+        weight = [math.log(n / counts[k]) if counts[k] else 0.0 for k in range(len(is_series))]
+        return _FeatureStats(works=works, weight=weight,
+                             series={k: w for k, w in enumerate(weight) if is_series[k]},
+                             words={k: w for k, w in enumerate(weight) if not is_series[k]})
+
+    def _profile(self, members: list[int]) -> _Profile:
+        series: set[int] = set()
+        words: set[int] = set()
+        years: set[int] = set()
+        assert self._stats is not None
+        works = self._stats.works
+        for i in members:
+            s, w, y = works[self.work_of[i]]
+            series.update(s)
+            words.update(w)
+            if y is not None:
+                years.add(y)
+        return _Profile(series=series, words=words, years=years,
+                        features=list(series) + list(words))
+
+
+@dataclass
+class _Profile:
+    """Where, on what and when a person formed so far published."""
+
+    series: set[int]
+    words: set[int]
+    years: set[int]
+    features: list[int]
+
+
+@dataclass
+class _FeatureStats:
+    works: list[tuple[tuple[int, ...], tuple[int, ...], int | None]]  # per work: series, words, year
+    weight: list[float]  # per feature: -log of the share of works that have it
+    series: dict[int, float]
+    words: dict[int, float]
+
+
+def _to_compare(blocks: dict[str, list[int]], order: list[str], ticker: Ticker
+                ) -> Iterator[list[int]]:
+    """The blocks with something to compare, in order; the ticker hears of every block."""
+    for key in order:
+        members = blocks[key]
+        ticker.tick(len(members))
+        if len(members) >= 2:
+            yield members
+
+
+def _gap(a: set[int], b: set[int]) -> int:
+    """The smallest distance between a year of one set and a year of the other."""
+    xs, ys = sorted(a), sorted(b)
+    i = j = 0
+    best = abs(xs[0] - ys[0])
+    while i < len(xs) and j < len(ys):
+        best = min(best, abs(xs[i] - ys[j]))
+        if xs[i] < ys[j]:
+            i += 1
+        else:
+            j += 1
+    return best
 
 
 def _distinct(names: list[PersonName]) -> list[PersonName]:
     seen, out = set(), []
     for n in names:
-        key = (fold(n.given), family_key(n))
+        key = (fold(n.given), name_parts(n).family)
         if key not in seen:
             seen.add(key)
             out.append(n)

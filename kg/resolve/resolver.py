@@ -15,10 +15,12 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from ..names import display, family_key, given_compatible
+from ..progress import Progress, Ticker
 from ..records import Kind, PartialDate, PersonName, Record
 from ..text import fold, latex_to_unicode, slugify
 from .curation import Curation
@@ -26,9 +28,9 @@ from .model import (
     Authorship, Disagreement, Edition, Mention, Person, Resolution, Series, SourceInfo, Value,
     Version, Work,
 )
-from .people import PersonClusterer, Slot, preferred
+from .people import PersonClusterer, Slot, WorkContext, preferred
 from .venues import Tag, VenueKey, record_venue
-from .works import WorkClusterer
+from .works import _STOPWORDS, WorkClusterer
 
 _VERSION_ORDER = {Kind.PREPRINT: 0, Kind.WORKSHOP: 1, Kind.CONFERENCE: 2, Kind.JOURNAL: 3,
                   Kind.CHAPTER: 4, Kind.BOOK: 5, Kind.THESIS: 6, Kind.REPORT: 7,
@@ -45,12 +47,14 @@ class SourceRecords:
 
 
 def _case_penalty(text: str) -> int:
-    letters = [c for c in text if c.isalpha()]
-    return int(bool(letters) and (text.isupper() or text.islower()))
+    # isupper/islower are False for text without cased letters, so no letter scan is needed.
+    return int(text.isupper() or text.islower())
 
 
 class Resolver:
-    def __init__(self, inputs: Iterable[SourceRecords], *, curation: Curation | None = None) -> None:
+    def __init__(self, inputs: Iterable[SourceRecords], *, curation: Curation | None = None,
+                 progress: Progress | None = None) -> None:
+        self.progress = progress
         self.sources: dict[str, SourceInfo] = {}
         self.records: dict[str, Record] = {}
         for src in inputs:
@@ -70,20 +74,25 @@ class Resolver:
         clusterer = WorkClusterer(
             records, same=self.curation.pairs(self.records, "same"),
             not_same=self.curation.pairs(self.records, "not_same"))
-        clusters = clusterer.run()
-        venue_keys = {r.uid: record_venue(r) for r in records}
+        clusters = clusterer.run(progress=self.progress)
+        venue_keys = _venue_keys(records)
         series, editions, edition_of = self._venues(clusters, venue_keys)
+        self._edition_series = {e.path: e.series for e in editions}
         excluded = self._excluded_ids(clusterer)
-        works = [self._work(c, venue_keys, edition_of, excluded) for c in clusters]
+        ticker = Ticker(self.progress, "resolve works", len(clusters))
+        works = []
+        for c in clusters:
+            works.append(self._work(c, venue_keys, edition_of, excluded))
+            ticker.tick()
+        ticker.finish()
         self._assign_work_paths(works)
         persons = self._people(works)
+        wo = {uid: w.path for w in works for uid in w.records}  # once: conflicts can be many
         for conflict in clusterer.conflicts:
-            wo = {uid: w.path for w in works for uid in w.records}
             conflict.works = [wo[c[0]] for c in conflict.claimants]
             if conflict.owner is not None:
                 conflict.owner = wo[conflict.owner]
         for cand in clusterer.candidates:
-            wo = {uid: w.path for w in works for uid in w.records}
             cand.a, cand.b = sorted([wo[cand.a], wo[cand.b]])
         self._apply_preferences(works, persons)
         return Resolution(
@@ -217,6 +226,8 @@ class Resolver:
     # -- field policy ----------------------------------------------------------------------------
     def _pick(self, values: list[tuple[str, str]], *, prefer_long: bool = False) -> str:
         """Choose among (value, record uid) by trust, support, case and (optionally) length."""
+        if len(values) == 1:
+            return values[0][0]
         support: Counter[str] = Counter(v for v, _ in values)
         trust: dict[str, float] = defaultdict(float)
         for v, uid in values:
@@ -229,6 +240,8 @@ class Resolver:
         values = [(v, u) for v, u in values if v]
         if not values:
             return None
+        if len(values) == 1:  # one value: nothing to choose or to disagree on
+            return values[0][0]
         chosen = self._pick(values, prefer_long=prefer_long)
         grouped: dict[str, list[str]] = defaultdict(list)
         for v, u in values:
@@ -415,11 +428,15 @@ class Resolver:
 
     def _align(self, canonical: list[PersonName], names: list[PersonName]) -> list[int | None]:
         """For each name, the canonical position it is (same index preferred), or None."""
+        if names == canonical:  # the record the canonical list came from (most works have one)
+            return list(range(len(names)))
         out: list[int | None] = []
         taken: set[int] = set()
+        keys = [_family_key(c) for c in canonical]
         for i, n in enumerate(names):
+            key = _family_key(n)
             fits = [j for j, c in enumerate(canonical) if j not in taken and
-                    family_key(c) == family_key(n) and given_compatible(c, n)]
+                    keys[j] == key and given_compatible(c, n)]
             if not fits:
                 fits = [j for j, c in enumerate(canonical) if j not in taken and
                         fold(c.family).split()[-1:] == fold(n.family).split()[-1:] and
@@ -491,6 +508,7 @@ class Resolver:
 
     # -- people ----------------------------------------------------------------------------------
     _slots_by_work: list[tuple[Work, list[Slot]]]
+    _edition_series: dict[str, str]
 
     def _people(self, works: list[Work]) -> list[Person]:
         all_slots: list[Slot] = []
@@ -501,7 +519,8 @@ class Resolver:
                 all_slots.append(s)
             owners.append(work)
         index_of = {id(s): i for i, s in enumerate(all_slots)}
-        groups = PersonClusterer(all_slots).run()
+        contexts = [self._context(work) for work in owners]
+        groups = PersonClusterer(all_slots, contexts=contexts).run(progress=self.progress)
         persons: list[Person] = []
         person_of: dict[int, Person] = {}
         counts: Counter[str] = Counter()
@@ -556,6 +575,16 @@ class Resolver:
                                                mentions=s.mentions, implied_by=s.implied_by))
         return sorted(persons, key=lambda p: p.path)
 
+    def _context(self, work: Work) -> WorkContext:
+        """When and where a work appeared, as evidence about its authors. A repository (arXiv)
+        says nothing about who its authors are, so only published versions name a series."""
+        series = sorted({self._edition_series.get(v.edition, v.edition) for v in work.versions
+                         if v.edition and v.kind != Kind.PREPRINT})
+        words = tuple(sorted({w for w in fold(work.title).split()
+                              if len(w) >= 4 and w not in _STOPWORDS}))
+        return WorkContext(year=work.date.year if work.date else None, series=tuple(series),
+                           words=words)
+
     def _apply_preferences(self, works: list[Work], persons: list[Person]) -> None:
         by_path = {w.path: w for w in works}
         people = {p.path: p for p in persons}
@@ -566,6 +595,9 @@ class Resolver:
                 raise ConfigError(f"{self.curation.path}:{pref.line}: no {pref.entity!r} with a "
                                   f"field {pref.field!r}")
             setattr(target, pref.field, pref.value)
+
+
+_family_key = lru_cache(maxsize=1 << 16)(family_key)  # names recur across records
 
 
 def _more_precise(a: PartialDate, b: PartialDate) -> bool:
@@ -592,8 +624,28 @@ def _version_slug(v: Version) -> str:
     return v.kind.value if v.kind != Kind.UNKNOWN else "version"
 
 
-def resolve(inputs: Iterable[SourceRecords], *, curation: Curation | None = None) -> Resolution:
-    """Resolve the records of several sources into one set of works, people and venues."""
-    resolver = Resolver(inputs, curation=curation)
+def _venue_keys(records: list[Record]) -> dict[str, VenueKey | None]:
+    """Record uid -> venue key. Records of one proceedings print one venue the same way, so each
+    distinct (venue, kind) is analysed once."""
+    memo: dict[tuple, VenueKey | None] = {}
+    out: dict[str, VenueKey | None] = {}
+    for r in records:
+        v = r.venue
+        if v is None or not v.name.strip():
+            out[r.uid] = record_venue(r)
+            continue
+        k = (v.name, v.tag, v.host, v.series, v.printed, r.kind)  # what record_venue reads
+        if k not in memo:
+            memo[k] = record_venue(r)
+        out[r.uid] = memo[k]
+    return out
+
+
+def resolve(inputs: Iterable[SourceRecords], *, curation: Curation | None = None,
+            progress: Progress | None = None) -> Resolution:
+    """Resolve the records of several sources into one set of works, people and venues;
+    ``progress`` hears how far each step got."""
+    resolver = Resolver(inputs, curation=curation, progress=progress)
     resolver._slots_by_work = []
+    resolver._edition_series = {}
     return resolver.run()

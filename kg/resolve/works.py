@@ -4,6 +4,7 @@ likely-same pairs are found on the way and reported instead of merged."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -11,7 +12,8 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from ..identifiers import ArxivId
-from ..names import family_key, given_compatible
+from ..names import family_key
+from ..progress import Progress
 from ..records import Kind, Record
 from ..text import fold, main_title_key, title_key
 from .model import Candidate, IdentifierConflict
@@ -20,6 +22,7 @@ ID_SCHEMES = ("doi", "arxiv", "openreview", "acl")
 _STOPWORDS = set("""a an and are as at be by for from in into is it its of on or the to via with
 without using towards toward through over under under based new study approach method methods
 learning neural networks network deep model models""".split())
+_NUMBER = re.compile(r"\d+")
 MAX_BLOCK = 400  # a blocking key shared by more records than this is too common to compare on
 
 
@@ -93,6 +96,10 @@ def titles_match(a: Features, b: Features) -> bool:
         return False
     if a.title == b.title:
         return True
+    # Titles that differ in a number are different papers, however alike the rest ('Findings of
+    # the 2009 Workshop on ...' and 'Findings of the 2010 Workshop on ...').
+    if _NUMBER.findall(a.title) != _NUMBER.findall(b.title):
+        return False
     return fuzz.ratio(a.title, b.title) >= 93
 
 
@@ -130,15 +137,20 @@ class WorkClusterer:
             self.uf.union(a, b)
 
     # -- passes --------------------------------------------------------------------------------
-    def run(self) -> list[list[Record]]:
-        self._by_identifiers()
-        self._by_equal_titles()
-        self._by_near_titles()
+    def run(self, progress: Progress | None = None) -> list[list[Record]]:
+        n = len(self.records)
+        passes = (self._by_identifiers, self._by_equal_titles, self._by_near_titles)
+        for k, step in enumerate(passes, start=1):
+            step()
+            if progress:
+                progress("cluster works", k * n, (len(passes) + 1) * n)
         for a, b in self._same:
             self.uf.union(a, b)  # a curated 'same' overrides the automatic decision
         self._members = self.uf.groups()
         self._resolve_conflict_owners()
         self._find_candidates()
+        if progress:
+            progress("cluster works", (len(passes) + 1) * n, (len(passes) + 1) * n)
         groups = sorted(self.uf.groups().values(), key=lambda g: self.records[g[0]].uid)
         return [[self.records[i] for i in g] for g in groups]
 
