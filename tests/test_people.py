@@ -1,0 +1,155 @@
+"""Person resolution rules: variants merge on evidence, namesakes stay apart, never a merge on a name alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.names import parse_name
+from kg.records import Kind, PartialDate, PersonName, Record, Venue
+from kg.resolve import SourceRecords, resolve
+from kg.resolve.model import Resolution, SourceInfo
+from kg.resolve.people import given_compatible, given_units, name_parts, nickname_compatible
+
+
+def rec(key: str, authors: list[str], *, title: str | None = None, venue: str = "",
+        year: int | None = None) -> Record:
+    return Record(source="s", key=key, line=1, title=title or _TITLES[key],
+                  authors=[parse_name(a) for a in authors], kind=Kind.CONFERENCE if venue else
+                  Kind.UNKNOWN, venue=Venue(name=venue) if venue else None,
+                  date=PartialDate(year=year) if year else None)
+
+
+_TITLES = {"a": "Lexical semantics of verbs", "b": "Statistical parsing of treebanks",
+           "c": "Machine translation of idioms", "d": "Speech recognition in noise"}
+
+
+def resolved(*records: Record) -> Resolution:
+    return resolve([SourceRecords(SourceInfo(id="s", filename="s", format="x", trust=0.5),
+                                  list(records))])
+
+
+def person_of(res: Resolution, key: str, position: int) -> str:
+    for w in res.works:
+        for a in w.authors:
+            if any(m.record == f"s#{key}" and m.index == position for m in a.mentions):
+                return a.person
+    raise KeyError((key, position))
+
+
+def same(res: Resolution, a: tuple[str, int], b: tuple[str, int]) -> bool:
+    return person_of(res, *a) == person_of(res, *b)
+
+
+# -- names ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    ("Jun’ichi", "Junichi", True),
+    ("Jun-ichi", "Jun'ichi", True),
+    ("J.-P.", "Jean-Pierre", True),
+    ("J.", "Jean-Pierre", True),
+    ("Christopher D.", "Christopher", True),
+    ("Ting", "Ting-Wei", False),
+    ("Jean", "Jean-Pierre", False),
+    ("Max", "Moritz", False),
+    ("M.", "Moritz", True),
+])
+def test_given_names_compatible(a, b, expected):
+    assert given_compatible(given_units(a), given_units(b)) is expected
+
+
+def test_family_keys_fold_accents_umlauts_and_suffixes():
+    key = name_parts(parse_name("Hinrich Schütze")).family
+    assert name_parts(parse_name("Hinrich Schuetze")).family == key
+    carbonell = PersonName(printed="Jaime G. Carbonell Jr", given="Jaime G.", family="Carbonell Jr")
+    assert name_parts(carbonell).family == name_parts(parse_name("Jaime Carbonell")).family
+    # Pinyin 'Xue' is a name of its own, not a transliterated 'Xü'.
+    assert name_parts(parse_name("Wei Xue")).family != name_parts(parse_name("Wei Xu")).family
+    # A family name in another script keeps its letters.
+    assert name_parts(parse_name("Иван Петров")).family == "петров"
+
+
+def test_short_forms_of_given_names():
+    assert nickname_compatible(("dan",), ("daniel",))
+    assert nickname_compatible(("alex",), ("alexander",))
+    assert not nickname_compatible(("yan",), ("yang",))  # one letter more is another name
+    # 'Yuewei' adds 'wei', a given name of its own: a name of two, not a long form of 'Yue'.
+    assert not nickname_compatible(("yue",), ("yuewei",), names={"wei"})
+
+
+# -- evidence ------------------------------------------------------------------------------------
+
+def test_same_name_alone_never_merges():
+    res = resolved(rec("a", ["Eneko Agirre"], venue="Workshop on Semantics", year=1995),
+                   rec("b", ["Eneko Agirre"], venue="Conference on Tagging", year=2015))
+    assert not same(res, ("a", 0), ("b", 0))
+
+
+def test_shared_coauthor_merges_variants():
+    res = resolved(rec("a", ["Jun’ichi Tsujii", "Sophia Ananiadou"]),
+                   rec("b", ["Junichi Tsujii", "Sophia Ananiadou"]),
+                   rec("c", ["Christopher D. Manning", "Dan Klein"]),
+                   rec("d", ["Christopher Manning", "Dan Klein"]))
+    assert same(res, ("a", 0), ("b", 0))
+    assert same(res, ("c", 0), ("d", 0))
+    tsujii = next(p for p in res.persons if p.family == "Tsujii")
+    assert {"Jun’ichi Tsujii", "Junichi Tsujii"} <= {tsujii.name, *tsujii.variants}
+
+
+def test_variants_without_evidence_stay_apart():
+    res = resolved(rec("a", ["Jun’ichi Tsujii", "Sophia Ananiadou"]),
+                   rec("b", ["Junichi Tsujii", "Hans Uszkoreit"]))
+    assert not same(res, ("a", 0), ("b", 0))
+
+
+def test_hyphenated_given_name_is_not_its_first_part():
+    res = resolved(rec("a", ["Ting Liu", "Bing Qin"]), rec("b", ["Ting-Wei Liu", "Bing Qin"]))
+    assert not same(res, ("a", 0), ("b", 0))
+
+
+def test_rare_name_merges_on_venue_topic_and_years():
+    res = resolved(
+        rec("a", ["Eneko Agirre"], title="Word sense disambiguation for Basque", venue="SemEval 2007",
+            year=2007),
+        rec("b", ["Eneko Agirre", "Aitor Soroa"], title="Basque word sense induction",
+            venue="SemEval 2009", year=2009))
+    assert same(res, ("a", 0), ("b", 0))
+
+
+def test_short_form_needs_many_shared_coauthors():
+    coauthors = ["James H. Martin", "Christopher Potts", "Percy Liang"]
+    res = resolved(rec("a", ["Dan Jurafsky", *coauthors]),
+                   rec("b", ["Daniel Jurafsky", *coauthors]),
+                   rec("c", ["Dan Smithson", "Percy Liang"]),
+                   rec("d", ["Daniel Smithson", "Percy Liang"]))
+    assert same(res, ("a", 0), ("b", 0))
+    assert not same(res, ("c", 0), ("d", 0))
+
+
+def _crowd() -> list[Record]:
+    """Many distinct people sharing the family name Wang or the given name Wei, so that 'Wei Wang'
+    is a common name in this collection."""
+    out = []
+    for k in range(80):
+        tag = chr(97 + k // 26) + chr(97 + k % 26)
+        given, family = f"Zor{tag}", f"Vel{tag}"
+        out.append(rec(f"crowd{k}", [f"{given} Wang", f"Wei {family}"], title=f"Filler number {k}"))
+    return out
+
+
+def test_common_name_needs_coauthors_not_venues():
+    res = resolved(
+        *_crowd(),
+        rec("a", ["Wei Wang"], title="Dependency parsing with graphs", venue="ACL 2010", year=2010),
+        rec("b", ["Wei Wang"], title="Dependency parsing with trees", venue="ACL 2011", year=2011),
+        rec("c", ["Wei Wang", "Aravind Joshi", "Mark Steedman"], title="Tree adjoining grammars"),
+        rec("d", ["Wei Wang", "Aravind Joshi", "Mark Steedman"], title="Combinatory grammars"))
+    assert not same(res, ("a", 0), ("b", 0))
+    assert same(res, ("c", 0), ("d", 0))
+
+
+def test_initials_join_the_one_person_they_fit():
+    res = resolved(rec("a", ["Xin Halkortal", "Nora Belsi"], title="Graph matching for scale",
+                       venue="GMC 2020", year=2020),
+                   rec("b", ["X. Halkortal", "Nora Belsi"], title="Graph matching for speed",
+                       venue="GMC 2021", year=2021))
+    assert same(res, ("a", 0), ("b", 0))
