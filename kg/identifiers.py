@@ -6,7 +6,7 @@ Each normalizer returns the canonical form or None when the text is not such an 
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 # arXiv identifiers: https://info.arxiv.org/help/arxiv_identifier.html
 _ARXIV_NEW = re.compile(r"(?<![\d.])(\d{2})(0[1-9]|1[0-2])\.(\d{4,5})(v\d+)?(?![\d])")
@@ -98,8 +98,8 @@ def openreview(text: str) -> str | None:
     """
     if not text:
         return None
-    parts = urlsplit(text.strip())
-    if parts.netloc.endswith("openreview.net"):
+    parts = _split(text)
+    if parts is not None and parts.netloc.endswith("openreview.net"):
         ids = parse_qs(parts.query).get("id")
         if ids and _OPENREVIEW_ID.match(ids[0]):
             return ids[0]
@@ -149,9 +149,19 @@ def qid(text: str) -> str | None:
     return m.group(1) if m else None
 
 
+def _split(url: str) -> SplitResult | None:
+    """The parts of a URL; None for text urllib cannot split (an unbalanced '[' of an IPv6 host)."""
+    try:
+        return urlsplit(url.strip())
+    except ValueError:
+        return None
+
+
 def classify_url(url: str) -> tuple[str, str] | None:
     """Recognize a URL as an identifier: ('arxiv', id), ('doi', doi), ('openreview', id) or None."""
-    parts = urlsplit(url.strip())
+    parts = _split(url)
+    if parts is None:
+        return None
     host = parts.netloc.lower()
     if host.endswith("arxiv.org"):
         a = arxiv(url)

@@ -83,6 +83,9 @@ def cases() -> list[Case]:
         Case("iri-in-identifiers", text(
             GOOD1 + "@article{iri, title={Odd ids}, url={http://example.org/a b\"c>d}, "
             "doi={10.1000/a b\"c}, eprint={2301.00001 \"x\"}, year=2020}\n"), ["good1", "iri"]),
+        Case("unsplittable-url", text(  # urllib refuses an unbalanced '[' (an IPv6 host)
+            GOOD1 + "@article{v6, title={Odd url}, url={http://[::1/paper}, year=2020}\n"),
+             ["good1", "v6"]),
         Case("website-garbage", text("publications\n- \n- A Fine TitleJane Doe and John RoeIn Some "
                                      "Conference, 2020\n\x00\x01\n"), [], ["binary content"],
              fmt="website-text", suffix=".txt"),
