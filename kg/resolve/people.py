@@ -13,8 +13,10 @@ linked when the evidence a person leaves says so, strongest first:
    with initials (a namesake of a common name needs more than a namesake of a rare one);
 3. persons formed so far, compared as wholes: shared coauthors again; for a name that is not common,
    the odds from the rarest venue series and title words they share and from publishing in the same
-   years ('Jaime G. Carbonell' and 'Jaime Carbonell', 'X. Halkortal' and 'Xin Halkortal'); and a
-   short form of a given name ('Dan' ~ 'Daniel') only when they share many coauthors.
+   years ('Jaime G. Carbonell' and 'Jaime Carbonell', 'X. Halkortal' and 'Xin Halkortal'); for a
+   very rare name, publishing in the same years; and a short form of a given name ('Dan' ~ 'Daniel')
+   only when they share many coauthors. A name split differently into given and family names
+   ('Marta R. | Costa-jussà', 'Marta | R. Costa-jussà') is compared by its whole spelling.
 
 How common a name is comes from the collection itself: the number of distinct names that share its
 family name times the number that share its first given name (or its initial), over all distinct names
@@ -61,6 +63,7 @@ SERIES_SHARE = 0.7
 WORD_SHARE = 1.0
 YEAR_GAP = 2
 YEAR_CLOSE = 1.0
+RARE_ODDS = 5.0  # a name this rare (odds of a chance namesake below e^-5) links on close years alone
 PRIOR_NAMES = 2000  # see _name_statistics
 HUB = 60  # a coauthor or feature shared by more holders than this is too common to pair them on  # a coauthor shared by more slots of one block than this links them in a chain
 
@@ -277,6 +280,11 @@ class PersonClusterer:
         by_family = Counter(f for f, _ in names)
         by_given = Counter(g for _, g in names)
         by_initial = Counter(g[0] for _, g in names)
+        # A spelled-out first name with more given names ('William Yang') is as common as the
+        # number of family names carried with all of them.
+        full = {(p.family, p.given) for forms in set(self.forms) for p in forms
+                if p.key and len(p.given) > 1}
+        by_full = Counter(g for _, g in full)
         self._given_names = {g for g, n in by_given.items() if n >= NAME_OF_ITS_OWN}
         # A small collection says little about how common a name is: the counts are taken against
         # at least a few thousand names, so a name seen twice among ten is not called common.
@@ -289,6 +297,8 @@ class PersonClusterer:
             if not p.family or not p.initial:
                 return math.inf
             given = by_given[p.first] if p.key else by_initial[p.initial]
+            if p.key and len(p.given) > 1:
+                given = min(given, by_full[p.given])
             return max(1, by_family[p.family]) * max(1, given) / total
 
         return ambiguity
@@ -380,10 +390,26 @@ class PersonClusterer:
             for k in {p.block for p in forms if p.family}:
                 blocks[k].append(i)
         order = sorted(blocks)
-        ticker = Ticker(progress, "resolve people", 3 * sum(len(m) for m in blocks.values()))
+        # One name split differently ('Marta R. | Costa-jussà', 'Marta | R. Costa-jussà') lands in
+        # two blocks; its whole-name key brings the persons together for the comparison as wholes.
+        by_key: dict[str, set[str]] = defaultdict(set)
+        members_by_key: dict[str, list[int]] = defaultdict(list)
+        for i, forms in enumerate(self.forms):
+            for p in forms:
+                if p.key and p.family:
+                    by_key[p.key].add(p.family)
+                    members_by_key[p.key].append(i)
+        joined = dict(blocks)
+        for k, families in by_key.items():
+            if len(families) > 1:
+                joined["k:" + k] = sorted(set(members_by_key[k]))
+        joined_order = sorted(joined)
+        ticker = Ticker(progress, "resolve people",
+                        sum(len(m) for m in blocks.values()) +
+                        2 * sum(len(m) for m in joined.values()))
         self._coauthor_links(blocks, order, ticker)
         for _ in range(2):  # a second round compares the persons the first one grew
-            self._cluster_links(blocks, order, ticker)
+            self._cluster_links(joined, joined_order, ticker)
         ticker.finish()
         return sorted(self.uf.groups().values(), key=lambda g: g[0])
 
@@ -442,7 +468,7 @@ class PersonClusterer:
 
     def _names_fit(self, i: int, j: int, *, nickname: bool = False) -> bool:
         fits = self._nickname if nickname else given_compatible
-        return any(a.family == b.family and fits(a.given, b.given)
+        return any((a.family == b.family or (a.key and a.key == b.key)) and fits(a.given, b.given)
                    for a in self.forms[i] for b in self.forms[j])
 
     def _cluster_links(self, blocks: dict[str, list[int]], order: list[str], ticker: Ticker
@@ -455,8 +481,8 @@ class PersonClusterer:
         and the odds that they are one person reach `PROFILE_ODDS`: the name's own odds (how rarely
         it occurs by chance) plus, for the rarest venue series they share, the rarest two title
         words they share and publishing within `YEAR_GAP` years of each other, the log of how
-        unlikely each would be by chance. A shared series or title word is required: years alone
-        never merge two persons."""
+        unlikely each would be by chance. Without a shared series or title word, only a name whose
+        own odds reach `RARE_ODDS` links, and only on close years."""
         if self.contexts is not None and self._stats is None:
             self._stats = self._feature_statistics()
         for members in _to_compare(blocks, order, ticker):
@@ -517,16 +543,23 @@ class PersonClusterer:
             for holders in inverted.values():
                 if 2 <= len(holders) <= HUB:
                     candidates.update((x, y) for n, x in enumerate(holders) for y in holders[n + 1:])
+            if prior >= RARE_ODDS and len(group) <= HUB:
+                candidates.update((x, y) for n, x in enumerate(group) for y in group[n + 1:])
             for x, y in sorted(candidates - seen):
                 seen.add((x, y))
                 px, py = profiles[x], profiles[y]
                 series = [stats.series[s] for s in px.series & py.series]
                 words = sorted((stats.words[w] for w in px.words & py.words), reverse=True)
+                close = bool(px.years and py.years and _gap(px.years, py.years) <= YEAR_GAP)
                 if not series and not words:
+                    # A very rare name in the same years: the odds of a namesake publishing
+                    # in this collection at the same time are below e^-RARE_ODDS.
+                    if close and prior >= RARE_ODDS and self._names_fit(x, y):
+                        links.append((prior, x, y, "same rare name; same years"))
                     continue
                 odds = prior + (max(series) - SERIES_SHARE if series else 0.0)
                 odds += sum(max(0.0, w - WORD_SHARE) for w in words[:2])
-                if px.years and py.years and _gap(px.years, py.years) <= YEAR_GAP:
+                if close:
                     odds += YEAR_CLOSE
                 if odds >= PROFILE_ODDS and self._names_fit(x, y):
                     links.append((odds, x, y, "same name; venue, topic and years"))

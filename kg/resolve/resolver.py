@@ -29,7 +29,7 @@ from .model import (
     Version, Work,
 )
 from .people import PersonClusterer, Slot, WorkContext, preferred
-from .venues import Tag, VenueKey, record_venue
+from .venues import Tag, VenueKey, parse_tag, record_venue
 from .works import _STOPWORDS, WorkClusterer
 
 _VERSION_ORDER = {Kind.PREPRINT: 0, Kind.WORKSHOP: 1, Kind.CONFERENCE: 2, Kind.JOURNAL: 3,
@@ -578,8 +578,18 @@ class Resolver:
     def _context(self, work: Work) -> WorkContext:
         """When and where a work appeared, as evidence about its authors. A repository (arXiv)
         says nothing about who its authors are, so only published versions name a series."""
-        series = sorted({self._edition_series.get(v.edition, v.edition) for v in work.versions
-                         if v.edition and v.kind != Kind.PREPRINT})
+        found = {self._edition_series.get(v.edition, v.edition) for v in work.versions
+                 if v.edition and v.kind != Kind.PREPRINT}
+        # The series a published record prints (the Anthology's 'NAACL' for the long, short and
+        # demo volumes alike; BibTeX's series field) or the acronym of its tag: a coarser series
+        # that persons who publish there share.
+        for uid in work.records:
+            r = self.records.get(uid)
+            if r is not None and r.venue is not None and r.kind != Kind.PREPRINT:
+                named = r.venue.series or (t.acronym if (t := parse_tag(r.venue.tag)) else None)
+                if named:
+                    found.add("printed:" + fold(named))
+        series = sorted(found)
         words = tuple(sorted({w for w in fold(work.title).split()
                               if len(w) >= 4 and w not in _STOPWORDS}))
         return WorkContext(year=work.date.year if work.date else None, series=tuple(series),

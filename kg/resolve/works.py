@@ -8,6 +8,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from rapidfuzz import fuzz
 
@@ -23,6 +24,7 @@ _STOPWORDS = set("""a an and are as at be by for from in into is it its of on or
 without using towards toward through over under under based new study approach method methods
 learning neural networks network deep model models""".split())
 _NUMBER = re.compile(r"\d+")
+_ONE_PER_WORK = ("doi", "arxiv")  # a work has one of each; title matches never join two
 MAX_BLOCK = 400  # a blocking key shared by more records than this is too common to compare on
 
 
@@ -62,6 +64,7 @@ class Features:
     title: str
     main: str
     families: list[str]
+    initials: list[str]  # first letter of each author's given name ('' when none is printed)
     year: int | None
     ids: dict[str, str] = field(default_factory=dict)
 
@@ -72,6 +75,7 @@ def features(record: Record) -> Features:
         title=title_key(record.title or ""),
         main=main_title_key(record.title or ""),
         families=[family_key(a) for a in names],
+        initials=[fold(a.given)[:1] for a in names],
         year=record.date.year if record.date and "year" not in record.date.inferred else
         (record.date.year if record.date else None),
         ids={s: v for s in ID_SCHEMES if (v := record.first_id(s))},
@@ -79,12 +83,29 @@ def features(record: Record) -> Features:
 
 
 def authors_agree(a: Features, b: Features, *, require: bool = False) -> bool:
-    """Do two author lists plausibly describe one paper? Empty lists agree unless ``require``."""
+    """Do two author lists plausibly describe one paper? Empty lists agree unless ``require``.
+
+    An author counts as shared when the family name is the same and the given names do not begin
+    with different letters ('S. Li' is not 'Gerard Li'); at least half of the shorter list must be
+    shared, and when two lists of several authors share only one, the first author too."""
     if not a.families or not b.families:
         return not require
-    sa, sb = set(a.families), set(b.families)
-    shared = len(sa & sb)
-    return shared >= 1 and shared >= 0.5 * min(len(sa), len(sb))
+    ia, ib = _initials_by_family(a), _initials_by_family(b)
+    shared = sum(1 for fam, xs in ia.items() if fam in ib and _initials_fit(xs, ib[fam]))
+    if shared == 1 and len(ia) >= 2 and len(ib) >= 2 and a.families[0] != b.families[0]:
+        return False  # one coauthor in common, other first authors: two papers of a group
+    return shared >= 1 and shared >= 0.5 * min(len(ia), len(ib))
+
+
+def _initials_by_family(f: Features) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for fam, ini in zip(f.families, f.initials, strict=True):
+        out[fam].add(ini)
+    return out
+
+
+def _initials_fit(xs: set[str], ys: set[str]) -> bool:
+    return "" in xs or "" in ys or bool(xs & ys)
 
 
 def years_agree(a: Features, b: Features, *, window: int = 3) -> bool:
@@ -100,7 +121,24 @@ def titles_match(a: Features, b: Features) -> bool:
     # the 2009 Workshop on ...' and 'Findings of the 2010 Workshop on ...').
     if _NUMBER.findall(a.title) != _NUMBER.findall(b.title):
         return False
-    return fuzz.ratio(a.title, b.title) >= 93
+    if fuzz.ratio(a.title, b.title) < 93:
+        return False
+    return not replaced_words(a.title, b.title)
+
+
+def replaced_words(a: str, b: str) -> list[tuple[str, str]]:
+    """Words of one title put in place of different words in the other: 'a study of *fair*
+    program synthesis' and 'a study of *neural* program synthesis' are two papers, however alike
+    the strings. Spelling variants ('optimisation'), hyphenation ('self-supervised') and plurals are
+    not replacements."""
+    wa, wb = a.split(), b.split()
+    out = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, wa, wb, autojunk=False).get_opcodes():
+        if op == "replace":
+            x, y = "".join(wa[i1:i2]), "".join(wb[j1:j2])
+            if fuzz.ratio(x, y) < 80:
+                out.append((" ".join(wa[i1:i2]), " ".join(wb[j1:j2])))
+    return out
 
 
 class WorkClusterer:
@@ -116,6 +154,7 @@ class WorkClusterer:
         self.conflicts: list[IdentifierConflict] = []
         self.candidates: list[Candidate] = []
         self.excluded_ids: dict[int, set[tuple[str, str]]] = defaultdict(set)
+        self._ids: dict[int, dict[str, frozenset[str]]] | None = None  # see _cluster_ids
         self._not_same = [(self.index[a], self.index[b]) for a, b in not_same
                           if a in self.index and b in self.index]
         self._same = [(self.index[a], self.index[b]) for a, b in same
@@ -133,8 +172,32 @@ class WorkClusterer:
         return True
 
     def _union(self, a: int, b: int) -> None:
-        if self._allowed(a, b):
-            self.uf.union(a, b)
+        if not self._allowed(a, b):
+            return
+        ra, rb = self.uf.find(a), self.uf.find(b)
+        if self._ids is not None and ra != rb:
+            ia, ib = self._ids.get(ra, {}), self._ids.get(rb, {})
+            if any(ia.get(s) and ib.get(s) and ia[s] != ib[s] for s in _ONE_PER_WORK):
+                return  # the two would be one work with two DOIs or two arXiv ids
+            root = self.uf.union(ra, rb)
+            merged = {s: ia.get(s, frozenset()) | ib.get(s, frozenset()) for s in _ONE_PER_WORK}
+            self._ids.pop(ra, None)
+            self._ids.pop(rb, None)
+            if any(merged.values()):
+                self._ids[root] = merged
+            return
+        self.uf.union(a, b)
+
+    def _cluster_ids(self) -> dict[int, dict[str, frozenset[str]]]:
+        """Per cluster formed by identifiers: its DOIs and arXiv ids, without those in conflict.
+        Matching by title never joins two clusters that carry different ones."""
+        found: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for i, r in enumerate(self.records):
+            for scheme in _ONE_PER_WORK:
+                for v in r.ids(scheme):
+                    if (scheme, v) not in self.excluded_ids[i]:
+                        found[self.uf.find(i)][scheme].add(v)
+        return {root: {s: frozenset(v) for s, v in by.items()} for root, by in found.items()}
 
     # -- passes --------------------------------------------------------------------------------
     def run(self, progress: Progress | None = None) -> list[list[Record]]:
@@ -142,6 +205,8 @@ class WorkClusterer:
         passes = (self._by_identifiers, self._by_equal_titles, self._by_near_titles)
         for k, step in enumerate(passes, start=1):
             step()
+            if step == self._by_identifiers:
+                self._ids = self._cluster_ids()
             if progress:
                 progress("cluster works", k * n, (len(passes) + 1) * n)
         for a, b in self._same:
