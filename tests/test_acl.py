@@ -253,6 +253,14 @@ def test_iter_corpus_reads_each_file_with_its_own_report(tmp_path: Path) -> None
     assert recs[3].venue is not None and recs[3].venue.series == "ACL"  # old-style letter
 
 
+def test_a_collection_file_read_alone_finds_the_venue_table_above_it(tmp_path: Path) -> None:
+    (tmp_path / "xml").mkdir()
+    (tmp_path / "xml" / "2020.acl.xml").write_bytes((ACL / "2020.acl.xml").read_bytes())
+    (tmp_path / "venues.yaml").write_text("acl:\n  acronym: ACL-venue\n", encoding="utf-8")
+    recs, _ = read(tmp_path / "xml" / "2020.acl.xml")
+    assert recs[0].venue is not None and recs[0].venue.series == "ACL-venue"
+
+
 @pytest.mark.skipif(not (CORPUS / "2020.acl.xml").is_file(), reason="ACL Anthology corpus not present")
 def test_a_whole_real_collection() -> None:
     recs, report = read(CORPUS / "2020.acl.xml")

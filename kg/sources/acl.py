@@ -225,7 +225,9 @@ def read_volume(meta: Element | None, collection: str, volume_id: str, ctx: Sour
         m = _JOURNAL_VOLUME.match(booktitle)
         if m:
             venue_name, volume, issue = m.group("name"), volume or m.group("volume"), m.group("issue")
-    venues: dict[str, str] = ctx.options.get("venues") or {}  # type: ignore[assignment]
+    venues: dict[str, str] = ctx.options.get("venues")  # type: ignore[assignment]
+    if venues is None:
+        venues = ctx.options["venues"] = _venues_near(ctx.filename)
     venue_ids = [v for v in (_ws(x.text) for x in meta.findall("venue")) if v]
     editors = tuple(p for p in (person(e) for e in meta.findall("editor")) if p is not None)
     return Volume(
@@ -523,6 +525,20 @@ def load_venues(path: str | Path) -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=8)
+def _venues_near(filename: str | None) -> dict[str, str]:
+    """The acronyms of a ``venues.yaml`` beside or above a collection file's folder, as the
+    Anthology's repository lays them out; none when there is no such file."""
+    if not filename:
+        return {}
+    folder = Path(filename).resolve().parent
+    for candidate in (folder / "venues.yaml", folder.parent / "venues.yaml",
+                      folder.parent / "yaml" / "venues.yaml"):
+        if candidate.is_file():
+            return load_venues(candidate)
+    return {}
+
+
 def iter_corpus(directory: str | Path, *, strict: bool = False,
                 reports: list[ParseReport] | None = None) -> Iterator[Record]:
     """Every paper of every collection file in a directory (the Anthology's ``data/xml``).
@@ -531,12 +547,7 @@ def iter_corpus(directory: str | Path, *, strict: bool = False,
     ``venues.yaml`` beside or above the directory supplies the venue acronyms.
     """
     directory = Path(directory)
-    venues: dict[str, str] = {}
-    for candidate in (directory / "venues.yaml", directory.parent / "venues.yaml",
-                      directory.parent / "yaml" / "venues.yaml"):
-        if candidate.is_file():
-            venues = load_venues(candidate)
-            break
+    venues = _venues_near(str(directory / "collection.xml"))
     for path in sorted(directory.glob("*.xml")):
         ctx = SourceContext(source=path.stem, filename=str(path), strict=strict,
                             options={"venues": venues})
