@@ -31,10 +31,35 @@ class Kind(str, Enum):
     UNKNOWN = "unknown"
 
 
-class PersonName(BaseModel):
-    """One printed author name and its parts. ``printed`` is exactly what the source showed."""
+_FIELD_SETS: dict[frozenset[str], set[str]] = {}
+
+
+class _Compact(BaseModel):
+    """Pydantic keeps, per instance, the set of fields that were given; instances given the same
+    fields share one set here (with a set per instance, those sets were the largest part of a
+    record held in memory). An instance that changes a field gets a set of its own first."""
+
+    def model_post_init(self, context: Any, /) -> None:
+        given = self.__pydantic_fields_set__
+        shared = _FIELD_SETS.setdefault(frozenset(given), given)
+        if shared is not given:
+            object.__setattr__(self, "__pydantic_fields_set__", shared)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        given = self.__pydantic_fields_set__
+        if _FIELD_SETS.get(frozenset(given)) is given:
+            object.__setattr__(self, "__pydantic_fields_set__", set(given))
+        super().__setattr__(name, value)
+
+
+class _Frozen(_Compact):
+    """An immutable value."""
 
     model_config = ConfigDict(frozen=True)
+
+
+class PersonName(_Frozen):
+    """One printed author name and its parts. ``printed`` is exactly what the source showed."""
 
     printed: str
     given: str = ""
@@ -51,10 +76,8 @@ class PersonName(BaseModel):
         return f"{text}, {self.suffix}" if self.suffix else text
 
 
-class PartialDate(BaseModel):
+class PartialDate(_Frozen):
     """A date known to year, month or day precision. ``inferred`` names parts that were not printed."""
-
-    model_config = ConfigDict(frozen=True)
 
     year: int
     month: int | None = None
@@ -114,20 +137,16 @@ class PartialDate(BaseModel):
         return (self.year, self.month or 0, self.day or 0)
 
 
-class Identifier(BaseModel):
+class Identifier(_Frozen):
     """A normalized identifier: scheme ('arxiv', 'doi', 'openreview', 'url', ...) and value."""
-
-    model_config = ConfigDict(frozen=True)
 
     scheme: str
     value: str
     version: str | None = None  # e.g. arXiv 'v2'
 
 
-class Venue(BaseModel):
+class Venue(_Frozen):
     """A venue as printed, with whatever structure the source made explicit."""
-
-    model_config = ConfigDict(frozen=True)
 
     name: str
     tag: str | None = None  # a short label printed beside it, e.g. 'ICLR24'
@@ -141,7 +160,7 @@ class Venue(BaseModel):
     editors: tuple[PersonName, ...] = ()
 
 
-class Record(BaseModel):
+class Record(_Compact):
     """What one source says about one publication (one version of a work)."""
 
     source: str  # the source document's id (manifest id or file name)
