@@ -112,6 +112,10 @@ class BuildRow:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+def _set_name(size: int) -> str:
+    return f"synthetic {size // 1000}k" if size < 1_000_000 else f"synthetic {size // 10**6}M"
+
+
 def kg_build(name: str, files: list[Path], fmt: str, store: Path) -> Child:
     print(f"[{name}] kg build of {len(files)} files ...", file=sys.stderr, flush=True)
     return child([sys.executable, "-m", "kg", "build", *map(str, files), "--format", fmt,
@@ -142,6 +146,7 @@ def build_row(name: str, records: int, files: list[Path], fmt: str, work: Path, 
     if quads <= rdflib_max:
         print(f"[{name}] rdflib parse ...", file=sys.stderr, flush=True)
         row.rdflib = run_child("rdflib", str(nq))
+    print(f"[{name}] {json.dumps(asdict(row))}", file=sys.stderr, flush=True)
     return row, store, nq
 
 
@@ -421,6 +426,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--seconds", type=float, default=5.0, help="duration of the load test")
     ap.add_argument("--json", type=Path, help="also write every figure to this file")
+    ap.add_argument("--rdflib-from", type=Path, metavar="JSON",
+                    help="take the rdflib query figures from the --json of an earlier run on the "
+                         "same sets instead of measuring them again")
+    ap.add_argument("--skip-builds", action="store_true",
+                    help="reuse the stores and dumps an earlier run left in --work; time only the "
+                         "queries and the web endpoint")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
@@ -434,7 +445,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     builds: list[BuildRow] = []
     stores: dict[str, tuple[Path, Path]] = {}
     acl = Path(args.acl)
-    if not args.no_acl:
+    if args.skip_builds:
+        if args.work is None:
+            raise SystemExit("--skip-builds needs the --work folder of an earlier run")
+        names = ([] if args.no_acl else ["ACL"]) + [_set_name(n) for n in sorted(args.sizes)]
+        for name in names:
+            store, nq = work / f"store-{name}", work / f"{name}.nq"
+            if not store.exists():
+                raise SystemExit(f"no store {store} from an earlier run")
+            stores[name] = (store, nq)
+            records = 0 if name == "ACL" else int(name.split()[-1].replace("k", "000")
+                                                  .replace("M", "000000"))
+            builds.append(BuildRow(name=name, records=records, quads=0, kg=Child(0.0, 0.0)))
+    elif not args.no_acl:
         files = sorted((acl / "xml").glob("*.xml"))
         if not files:
             raise SystemExit(f"no ACL Anthology collection files in {acl / 'xml'}")
@@ -444,12 +467,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         row.records = int(build_meta(store).get("counts", {}).get("records", 0))
         builds.append(row)
         stores["ACL"] = (store, nq)
-    for size in sorted(args.sizes):
+    for size in [] if args.skip_builds else sorted(args.sizes):
         folder = work / f"synthetic-{size}"
         if not (folder / "synthetic.summary.json").exists():
             print(f"[{size}] generating ...", file=sys.stderr, flush=True)
             generate(Config(records=size, seed=1, per_file=20_000), folder)
-        name = f"synthetic {size // 1000}k" if size < 1_000_000 else f"synthetic {size // 10**6}M"
+        name = _set_name(size)
         row, store, nq = build_row(name, size, sorted(folder.glob("synthetic-*.bib")), "bibtex",
                                    work, rdflib_max=args.rdflib_max)
         builds.append(row)
@@ -472,9 +495,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         texts = {r.name: r.text for r in columns[rdflib_set] if r.text}
         spec = work / "rdflib-queries.json"
         spec.write_text(json.dumps(texts))
-        print(f"[{rdflib_set}] the same queries on rdflib ...", file=sys.stderr, flush=True)
-        rdflib_result = json.loads(run_child("rdflib-queries", str(stores[rdflib_set][1]),
-                                             str(spec)).output)
+        if args.rdflib_from:
+            rdflib_result = json.loads(args.rdflib_from.read_text())["rdflib_queries"]
+        else:
+            print(f"[{rdflib_set}] the same queries on rdflib ...", file=sys.stderr, flush=True)
+            rdflib_result = json.loads(run_child("rdflib-queries", str(stores[rdflib_set][1]),
+                                                 str(spec)).output)
     web_figures = None
     web_set = "ACL" if "ACL" in stores else (synthetic[-1] if synthetic else None)
     if web_set is not None:
@@ -483,8 +509,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                           seconds=args.seconds)
 
     print(f"kg benchmark, {started}; {machine()}")
-    print("\nBuilds (wall clock; peak RSS of each child process):\n")
-    print(build_table(builds))
+    if not args.skip_builds:
+        print("\nBuilds (wall clock; peak RSS of each child process):\n")
+        print(build_table(builds))
     if columns:
         print("\nNamed queries (milliseconds; parameters from each query's example or picked from "
               "the graph):\n")

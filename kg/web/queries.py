@@ -1,9 +1,8 @@
 """The SPARQL the pages run, kept as ``.rq`` files in ``kg/web/sparql/`` and found by file name.
 
 Each file starts with a comment header (``# title:``, ``# description:``, ``# parameters:``). Parameters
-are RDF terms written by pyoxigraph into an inline ``VALUES`` block (:func:`kg.graph.sparqltext.bind_values`),
-never formatted from text, so a title or a name from a source can never change a query; with the values
-in the text the query planner starts from them (with pyoxigraph's ``substitutions`` it plans without them). Named queries of the project (:mod:`kg.queries`) are
+are bound as RDF terms with pyoxigraph's ``substitutions``, never formatted into the text, so a title or
+a name from a source can never change a query. Named queries of the project (:mod:`kg.queries`) are
 reached through :func:`catalog` and :func:`run_named`, which fall back on the SELECT queries here while
 that module is not installed.
 """
@@ -28,7 +27,6 @@ from pyoxigraph import (
 )
 
 from ..graph.remote import TRIPLE_RESULTS
-from ..graph.sparqltext import bind_values
 
 from ..errors import KGError, QueryError
 from ..graph.namespaces import XSD
@@ -104,7 +102,7 @@ def select(store: Store, name: str, **params: NamedNode | Literal) -> list[dict[
     q = query(name)
     subs: dict[Variable, NamedNode | BlankNode | Literal | Triple] = {
         Variable(k): v for k, v in params.items()}
-    result = store.query(bind_values(q.text, subs))
+    result = store.query(q.text, substitutions=subs)
     if not isinstance(result, QuerySolutions):
         raise QueryError(f"{name} is not a SELECT query")
     variables = [v.value for v in result.variables]
@@ -115,7 +113,7 @@ def construct(store: Store, name: str, **params: NamedNode | Literal) -> list:
     q = query(name)
     subs: dict[Variable, NamedNode | BlankNode | Literal | Triple] = {
         Variable(k): v for k, v in params.items()}
-    result = store.query(bind_values(q.text, subs))
+    result = store.query(q.text, substitutions=subs)
     if not isinstance(result, TRIPLE_RESULTS):
         raise QueryError(f"{name} is not a CONSTRUCT query")
     return list(result)
