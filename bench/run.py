@@ -262,26 +262,29 @@ def rdflib_queries(nq: str, texts: dict[str, str]) -> dict[str, dict]:
 
 def web(store: Path, *, samples: int, clients: int, seconds: float) -> dict[str, object]:
     import requests
+    from pyoxigraph import DefaultGraph, NamedNode
 
-    from kg.graph.store import build_meta
+    from kg.graph.store import build_meta, open_store
 
     base = build_meta(store)["base"]
+    # The entities to request, read from the store before the server opens it (the endpoint's
+    # result limit would cut a listing of every work of a large graph).
+    paths: dict[str, list[str]] = {}
+    rng = random.Random(1)
+    graph = open_store(store)
+    for kind, cls in (("work", "http://purl.org/spar/fabio/Work"),
+                      ("person", "http://schema.org/Person"),
+                      ("venue", "http://purl.org/spar/fabio/Series")):
+        iris = sorted(str(q.subject.value) for q in graph.quads_for_pattern(
+            None, NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), NamedNode(cls),
+            DefaultGraph()) if isinstance(q.subject, NamedNode) and q.subject.value.startswith(base))
+        paths[kind] = [i[len(base):] for i in rng.sample(iris, min(samples, len(iris)))]
+    del graph
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     proc = start_server(store, port, 10.0)
     try:
         session = requests.Session()
-        paths: dict[str, list[str]] = {}
-        rng = random.Random(1)
-        for kind, cls in (("work", "http://purl.org/spar/fabio/Work"),
-                          ("person", "http://schema.org/Person"),
-                          ("venue", "http://purl.org/spar/fabio/Series")):
-            found = session.get(f"{url}/sparql", timeout=120, params={
-                "query": f"SELECT ?s WHERE {{ ?s a <{cls}> }}"},
-                headers={"Accept": "application/sparql-results+json"}).json()
-            iris = sorted(b["s"]["value"] for b in found["results"]["bindings"]
-                          if b["s"]["value"].startswith(base))
-            paths[kind] = [i[len(base):] for i in rng.sample(iris, min(samples, len(iris)))]
         figures: dict[str, object] = {}
         for kind, ps in paths.items():
             for label, accept in (("JSON-LD", "application/ld+json"), ("HTML", "text/html")):
@@ -480,14 +483,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         if size > 100_000:
             nq.unlink()  # the largest dumps are not queried; keep the disk free
 
+    columns: dict[str, list[QueryRow]] = {}
+    rdflib_result = None
+    web_figures = None
+
+    def save() -> None:
+        """Every figure measured so far, written again after each stage."""
+        if args.json:
+            args.json.write_text(json.dumps({
+                "started": started, "machine": machine(),
+                "builds": [asdict(b) for b in builds],
+                "queries": {k: [asdict(r) for r in v] for k, v in columns.items()},
+                "rdflib_queries": rdflib_result, "web": web_figures}, indent=2, default=str))
+
+    save()
     # Queries on ACL and the largest synthetic set of at most 100k records; rdflib on the smallest.
     synthetic = [b.name for b in builds if b.name.startswith("synthetic") and b.records <= 100_000]
     targets = (["ACL"] if "ACL" in stores else []) + synthetic[-1:]
-    columns: dict[str, list[QueryRow]] = {}
     for name in targets:
         print(f"[{name}] queries ...", file=sys.stderr, flush=True)
         columns[name] = time_queries(stores[name][0], args.runs)
-    rdflib_result = None
+        save()
     rdflib_set = synthetic[0] if synthetic else None
     if rdflib_set is not None:
         if rdflib_set not in columns:
@@ -501,12 +517,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"[{rdflib_set}] the same queries on rdflib ...", file=sys.stderr, flush=True)
             rdflib_result = json.loads(run_child("rdflib-queries", str(stores[rdflib_set][1]),
                                                  str(spec)).output)
-    web_figures = None
+        save()
     web_set = "ACL" if "ACL" in stores else (synthetic[-1] if synthetic else None)
     if web_set is not None:
         print(f"[{web_set}] web ...", file=sys.stderr, flush=True)
-        web_figures = web(stores[web_set][0], samples=args.samples, clients=args.clients,
-                          seconds=args.seconds)
+        try:
+            web_figures = web(stores[web_set][0], samples=args.samples, clients=args.clients,
+                              seconds=args.seconds)
+        except Exception as exc:  # noqa: BLE001 - the other figures are still worth printing
+            print(f"[{web_set}] web failed: {exc!r}", file=sys.stderr, flush=True)
+        save()
 
     print(f"kg benchmark, {started}; {machine()}")
     if not args.skip_builds:
@@ -516,15 +536,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nNamed queries (milliseconds; parameters from each query's example or picked from "
               "the graph):\n")
         print(query_table(columns, rdflib_result, rdflib_set))
-    if web_figures is not None:
+    if web_figures:
         print(f"\n`kg serve` on the {web_set} graph (waitress, loopback):\n")
         print(web_table(web_figures))
-    if args.json:
-        args.json.write_text(json.dumps({
-            "started": started, "machine": machine(),
-            "builds": [asdict(b) for b in builds],
-            "queries": {k: [asdict(r) for r in v] for k, v in columns.items()},
-            "rdflib_queries": rdflib_result, "web": web_figures}, indent=2, default=str))
+    save()
     tmp.cleanup()
     return 0
 
