@@ -62,7 +62,8 @@ StoreLike = Union[Store, "RemoteStore"]
 PACKAGE_DIR = "queries.d"
 REPO_DIR = Path(__file__).resolve().parents[1] / "queries"
 
-HEADER_KEYS = ("title", "description", "counting", "param", "example")
+HEADER_KEYS = ("title", "description", "counting", "param", "example", "binding")
+BINDINGS = ("inline", "substitutions")  # how parameter values reach the engine; see _query
 _HEADER_LINE = re.compile(r"^#\s?([a-z]+):\s*(.*)$")
 _CONTINUATION = re.compile(r"^#\s{2,}(\S.*)$")
 _PARAM_SPEC = re.compile(
@@ -102,6 +103,7 @@ class NamedQuery:
     example: dict[str, ParamValue] = field(default_factory=dict)
     text: str = ""
     path: str = ""
+    binding: str = "inline"
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -180,8 +182,14 @@ def parse(text: str, *, name: str, path: str = "") -> NamedQuery:
     params = [_param(spec, where=f"{where}:{number}")
               for spec, number in zip(fields["param"], lines["param"])]
     _check_params(params, text, where=where)
+    # '# binding: substitutions (why)': the first word is the value, the rest its reason.
+    binding = (fields["binding"][-1].split() or [""])[0] if fields["binding"] else "inline"
+    if binding not in BINDINGS:
+        raise QueryError(f"{where}:{lines['binding'][-1]}: binding {binding!r} is not one of "
+                         f"{', '.join(BINDINGS)}")
     query = NamedQuery(name=name, title=fields["title"][0], description=fields["description"][0],
-                       params=params, counting=" ".join(fields["counting"]), text=text, path=path)
+                       params=params, counting=" ".join(fields["counting"]), text=text, path=path,
+                       binding=binding)
     if fields["example"]:
         query.example = _example(" ; ".join(fields["example"]), query, where=where)
     return query
@@ -746,11 +754,11 @@ def execute(store: StoreLike, query: NamedQuery, binding: Binding, *, base: str 
 def _query(store: StoreLike, query: NamedQuery, binding: Binding) -> Any:
     """The values go into the text as an inline VALUES block of terms pyoxigraph serialized: the
     planner then starts from them, where with ``substitutions`` it plans without them (9x slower
-    for a prolific person's coauthors on the ACL Anthology). The one query whose inlined form the
-    embedded parser refuses (collaboration-path: VALUES in each of its subqueries beside LATERAL)
-    runs with ``substitutions``."""
+    for a prolific person's coauthors on the ACL Anthology). A query whose header says
+    ``# binding: substitutions`` (one that the planner handles better without the constants), and
+    one whose inlined form the embedded parser refuses, run with ``substitutions``."""
     subs = dict(binding.substitutions)
-    if subs:
+    if subs and query.binding == "inline":
         try:
             return store.query(bind_values(query.text, subs), prefixes=dict(PREFIXES),
                                named_graphs=binding.named_graphs)

@@ -9,6 +9,7 @@ works where the documents have 27 papers; the counts are stated the way the grap
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import tomllib
@@ -784,6 +785,8 @@ def test_example_runs_and_hides_parameter_columns(path, seed):
      "at most one list parameter"),
     (("# title: T\n# description: D\n# param: a (persons, optional) x\n\n"
       "SELECT * WHERE { GRAPH $a {} }\n"), "x.rq:3: a list parameter must be required"),
+    ("# title: T\n# description: D\n# binding: sideways\n\nSELECT * WHERE { }\n",
+     "x.rq:3: binding 'sideways' is not one of inline, substitutions"),
 ])
 def test_header_errors_name_the_file_and_line(text, message):
     with pytest.raises(QueryError) as info:
@@ -917,3 +920,17 @@ def test_a_named_query_must_return_solutions(tmp_path, seed):
                     "CONSTRUCT WHERE { ?s a ?t }\n", encoding="utf-8")
     with pytest.raises(QueryError, match="must return solutions"):
         queries.run(seed, path, {}, base=BASE)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, q in queries.catalog().items() if q.example))
+def test_inline_and_substituted_parameters_give_the_same_rows(seed, name):
+    """Parameters reach the engine inlined as VALUES (the default) or as pyoxigraph substitutions
+    (a query's '# binding: substitutions'); either way the rows are the same."""
+    query = queries.load(name)
+    binding = queries.bind(seed, query, query.example, base=BASE)
+    rows = {}
+    for how in queries.BINDINGS:
+        result = queries.execute(seed, dataclasses.replace(query, binding=how), binding, base=BASE)
+        rows[how] = sorted(repr(sorted((k, str(v)) for k, v in r.items())) for r in result.rows)
+    assert rows["inline"] == rows["substitutions"]
+    assert queries.load("collaborators-of-collaborators").binding == "substitutions"
