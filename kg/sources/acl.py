@@ -525,13 +525,15 @@ def load_venues(path: str | Path) -> dict[str, str]:
     return table
 
 
-@lru_cache(maxsize=8)
 def _venues_near(filename: str | None) -> dict[str, str]:
     """The acronyms of a ``venues.yaml`` beside or above a collection file's folder, as the
     Anthology's repository lays them out; none when there is no such file."""
-    if not filename:
-        return {}
-    folder = Path(filename).resolve().parent
+    return _venues_in(Path(filename).resolve().parent) if filename else {}
+
+
+@lru_cache(maxsize=8)
+def _venues_in(folder: Path) -> dict[str, str]:
+    """Read once per folder: every collection file of a corpus shares the table."""
     for candidate in (folder / "venues.yaml", folder.parent / "venues.yaml",
                       folder.parent / "yaml" / "venues.yaml"):
         if candidate.is_file():
@@ -547,7 +549,7 @@ def iter_corpus(directory: str | Path, *, strict: bool = False,
     ``venues.yaml`` beside or above the directory supplies the venue acronyms.
     """
     directory = Path(directory)
-    venues = _venues_near(str(directory / "collection.xml"))
+    venues = _venues_in(directory.resolve())
     for path in sorted(directory.glob("*.xml")):
         ctx = SourceContext(source=path.stem, filename=str(path), strict=strict,
                             options={"venues": venues})
