@@ -451,14 +451,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.skip_builds:
         if args.work is None:
             raise SystemExit("--skip-builds needs the --work folder of an earlier run")
-        names = ([] if args.no_acl else ["ACL"]) + [_set_name(n) for n in sorted(args.sizes)]
-        for name in names:
+        wanted = ([] if args.no_acl else [("ACL", 0)]) + [(_set_name(n), n) for n in sorted(args.sizes)]
+        for name, records in wanted:
             store, nq = work / f"store-{name}", work / f"{name}.nq"
             if not store.exists():
                 raise SystemExit(f"no store {store} from an earlier run")
             stores[name] = (store, nq)
-            records = 0 if name == "ACL" else int(name.split()[-1].replace("k", "000")
-                                                  .replace("M", "000000"))
             builds.append(BuildRow(name=name, records=records, quads=0, kg=Child(0.0, 0.0)))
     elif not args.no_acl:
         files = sorted((acl / "xml").glob("*.xml"))
