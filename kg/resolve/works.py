@@ -205,8 +205,6 @@ class WorkClusterer:
         passes = (self._by_identifiers, self._by_equal_titles, self._by_near_titles)
         for k, step in enumerate(passes, start=1):
             step()
-            if step == self._by_identifiers:
-                self._ids = self._cluster_ids()
             if progress:
                 progress("cluster works", k * n, (len(passes) + 1) * n)
         for a, b in self._same:
@@ -251,6 +249,7 @@ class WorkClusterer:
                         claimants=[[self.records[i].uid for i in p] for p in papers]))
                     for i in members:
                         self.excluded_ids[i].add((scheme, value))
+        self._ids = self._cluster_ids()  # from here on, title matches respect them
 
     def _by_equal_titles(self) -> None:
         groups: dict[str, list[int]] = defaultdict(list)
