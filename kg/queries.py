@@ -62,7 +62,7 @@ StoreLike = Union[Store, "RemoteStore"]
 PACKAGE_DIR = "queries.d"
 REPO_DIR = Path(__file__).resolve().parents[1] / "queries"
 
-HEADER_KEYS = ("title", "description", "counting", "param", "example", "binding")
+HEADER_KEYS = ("title", "description", "counting", "paging", "param", "example", "binding")
 BINDINGS = ("inline", "substitutions")  # how parameter values reach the engine; see _query
 _HEADER_LINE = re.compile(r"^#\s?([a-z]+):\s*(.*)$")
 _CONTINUATION = re.compile(r"^#\s{2,}(\S.*)$")
@@ -100,6 +100,7 @@ class NamedQuery:
     description: str
     params: list[Param] = field(default_factory=list)
     counting: str = ""
+    paging: str = ""  # how the limit and offset parameters page the rows, where the query has them
     example: dict[str, ParamValue] = field(default_factory=dict)
     text: str = ""
     path: str = ""
@@ -188,7 +189,8 @@ def parse(text: str, *, name: str, path: str = "") -> NamedQuery:
         raise QueryError(f"{where}:{lines['binding'][-1]}: binding {binding!r} is not one of "
                          f"{', '.join(BINDINGS)}")
     query = NamedQuery(name=name, title=fields["title"][0], description=fields["description"][0],
-                       params=params, counting=" ".join(fields["counting"]), text=text, path=path,
+                       params=params, counting=" ".join(fields["counting"]),
+                       paging=" ".join(fields["paging"]), text=text, path=path,
                        binding=binding)
     if fields["example"]:
         query.example = _example(" ; ".join(fields["example"]), query, where=where)
@@ -743,7 +745,9 @@ def execute(store: StoreLike, query: NamedQuery, binding: Binding, *, base: str 
     variables = [v.value for v in solutions.variables]
     columns = [v for v in variables if v not in hidden]
     try:
-        rows = [{c: solution[c] for c in columns} for solution in solutions]
+        # By position: a solution looked up by variable name costs a search of its variables.
+        at = [(c, variables.index(c)) for c in columns]
+        rows = [{c: solution[i] for c, i in at} for solution in solutions]
     except OSError as exc:
         raise QueryError(f"{query.name}: cannot read the store: {exc}") from None
     except RuntimeError as exc:

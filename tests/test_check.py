@@ -131,18 +131,21 @@ def test_broken_graph_violations_are_all_explained(broken):
 
 
 IN_DEFAULT = "[in default graph]"
-IN_SOURCE = f"[in <{SMALL.value}>]"
+# A work is also described in the derived graph (its source count and rank).
+IN_DEFAULT_AND_DERIVED = f"[in default graph, <{BASE}graph/derived>]"
+# A record of a work that one source lists is also ranked in the derived graph.
+IN_SOURCE = f"[in <{BASE}graph/derived>, <{SMALL.value}>]"
 
 
 @pytest.mark.parametrize("node,line", [
     pytest.param(SOUPS, "schema:name: a work has exactly one title (schema:name, a non-empty "
-                        f"string) {IN_DEFAULT}", id="missing title"),
+                        f"string) {IN_DEFAULT_AND_DERIVED}", id="missing title"),
     pytest.param(COLORINGS, ": author positions have a gap: no author at the position before 5 "
-                            f"{IN_DEFAULT}", id="position gap"),
-    pytest.param(TILES, f": author position 2 is held by more than one authorship {IN_DEFAULT}",
-                 id="duplicate position"),
+                            f"{IN_DEFAULT_AND_DERIVED}", id="position gap"),
+    pytest.param(TILES, ": author position 2 is held by more than one authorship "
+                        f"{IN_DEFAULT_AND_DERIVED}", id="duplicate position"),
     pytest.param(RETRAINING, ": author positions have a gap: no author at the position before 2 "
-                             f"{IN_DEFAULT}", id="no first author"),
+                             f"{IN_DEFAULT_AND_DERIVED}", id="no first author"),
     pytest.param(slot(REGRESSION, 1), "schema:position: an author position is one xsd:integer, 1 "
                                       f"or more (value \"1\") {IN_DEFAULT}", id="string position"),
     pytest.param(slot(PERP, 1), "schema:position: an author position is one xsd:integer, 1 or more "
@@ -224,7 +227,7 @@ def test_cli_check_fails_and_prints_each_violation(tmp_path, small):
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines[0] == (f"<{SOUPS.value}> schema:name: a work has exactly one title (schema:name, "
-                        f"a non-empty string) [in default graph]")
+                        f"a non-empty string) {IN_DEFAULT_AND_DERIVED}")
     assert lines[1].startswith("1 violation in ")
 
 

@@ -501,6 +501,66 @@ def test_derived_facts_agree_with_the_authorships(fact, seed):
     assert wrong == []
 
 
+def test_collaboration_ranks_order_pairs_by_joint_works_then_names(seed):
+    rows = [{"rank": int(r["rank"].value), "jw": int(r["jw"].value), "a": r["na"].value,
+             "b": r["nb"].value} for r in seed.query("""
+        SELECT ?rank ?jw ?na ?nb WHERE {
+          GRAPH ?g { ?pair kg:rank ?rank ; kg:jointWorks ?jw ; kg:collaborator ?a, ?b }
+          FILTER(STR(?a) < STR(?b)) ?a schema:name ?na . ?b schema:name ?nb }""",
+        prefixes=dict(PREFIXES))]
+    assert sorted(r["rank"] for r in rows) == list(range(1, 156))
+    by_rank = sorted(rows, key=lambda r: r["rank"])
+    assert by_rank == sorted(rows, key=lambda r: (-r["jw"], r["a"], r["b"]))
+    assert by_rank[0]["jw"] == 16  # Max Zimmer and Sebastian Pokutta
+
+
+def test_source_ranks_order_works_by_sources_then_title(seed):
+    rows = [(int(r["rank"].value), int(r["n"].value), r["title"].value, int(r["raw"].value))
+            for r in seed.query("""
+        SELECT ?rank ?n ?title ?raw WHERE {
+          GRAPH ?g { ?w kg:sourceRank ?rank ; kg:sourceCount ?n } ?w schema:name ?title
+          { SELECT ?w (COUNT(DISTINCT ?src) AS ?raw) WHERE {
+              ?w a fabio:Work ; prov:wasDerivedFrom ?r . GRAPH ?src { ?r a kg:SourceRecord } }
+            GROUP BY ?w } }""", prefixes=dict(PREFIXES))]
+    assert len(rows) == 28 and [r[1] for r in rows] == [r[3] for r in rows]
+    assert sorted(r[0] for r in rows) == list(range(1, 29))
+    assert sorted(rows) == sorted(rows, key=lambda r: (-r[1], r[2]))
+
+
+PAGED = {"coauthor-network": ("source", "target"),
+         "strongest-collaborations": ("person_a", "person_b"),
+         "sources-per-work": ("work",),
+         "single-source-works": ("work", "line")}
+
+
+@pytest.mark.parametrize("name", PAGED)
+def test_pages_add_up_to_the_whole_listing(name, seed):
+    """Pages of 7 rows, one after the other, are the whole listing (limit=0) in the same order; the
+    default page is its first 1000 rows."""
+    key = PAGED[name]
+    params = {"min_works": "1"} if "collaboration" in name or "network" in name else {}
+    whole = [tuple(r[k] for k in key) for r in ask(seed, name, limit="0", **params)]
+    assert len(whole) > 7
+    pages = []
+    for offset in range(0, len(whole) + 7, 7):
+        page = ask(seed, name, limit="7", offset=str(offset), **params)
+        assert len(page) <= 7
+        pages += [tuple(r[k] for k in key) for r in page]
+    assert pages == whole
+    assert len(set(whole)) == len(whole)
+    assert [tuple(r[k] for k in key) for r in ask(seed, name, **params)] == whole[:1000]
+
+
+def test_single_source_pages_count_within_the_source(seed):
+    whole = ask(seed, "single-source-works", source="aggregator", limit="0")
+    assert len(whole) == 11 and {r["source_id"] for r in whole} == {"aggregator"}
+    assert [r["line"] for r in whole] == sorted(r["line"] for r in whole)
+    second = ask(seed, "single-source-works", source="aggregator", limit="4", offset="4")
+    assert second == whole[4:8]
+    assert ask(seed, "single-source-works", source="aggregator", limit="4", offset="12") == []
+    assert ask(seed, "single-source-works", source="no-such-source") == []
+
+
 def test_derived_check_notices_a_wrong_count(tmp_path, seed_path):
     """The first check fails on a graph whose derived count was changed (it can fail)."""
     copy = Store()

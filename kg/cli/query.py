@@ -33,6 +33,8 @@ def _list_queries() -> None:
         out.print(f"  {q.description}", markup=False)
         if q.counting:
             out.print(f"  counting: {q.counting}", markup=False)
+        if q.paging:
+            out.print(f"  paging: {q.paging}", markup=False)
         if q.params:
             table = Table("", "", "", "", box=None, show_header=False, padding=(0, 1))
             for p in q.params:

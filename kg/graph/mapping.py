@@ -52,6 +52,10 @@ def decimal_literal(value: float) -> Literal:
     return Literal(format(Decimal(repr(float(value))), "f"), datatype=XSD.decimal)
 
 
+def integer(value: int) -> Literal:
+    return Literal(str(value), datatype=XSD.integer)
+
+
 def lit(value: str) -> Literal:
     return Literal(value)
 
@@ -379,18 +383,47 @@ class Mapper:
             for v in w.versions:
                 if v.edition:
                     series_works[edition_series.get(v.edition, v.edition)].add(w.path)
+        # A pair's rank orders the listings of pairs (strongest first, then by the two names), so that
+        # a page of them is a range of ranks rather than a sort of every pair at query time.
+        name_of = {p.path: p.name for p in res.persons}
+        ranked = sorted(pair_years, key=lambda ab: (-len(pair_years[ab]), name_of.get(ab[0], ""),
+                                                    name_of.get(ab[1], ""), ab))
+        rank_of = {ab: n for n, ab in enumerate(ranked, start=1)}
+        del ranked
         for (a, b), years in sorted(pair_years.items()):
             s = self.iri(f"derived/collaboration/{a.split('/', 1)[1]}--{b.split('/', 1)[1]}")
             yield self._t(s, RDF.type, KG.Collaboration, g)
             yield self._t(s, KG.collaborator, self.iri(a), g)
             yield self._t(s, KG.collaborator, self.iri(b), g)
             yield self._t(s, KG.jointWorks, Literal(str(len(years)), datatype=XSD.integer), g)
+            yield self._t(s, KG.rank, integer(rank_of[(a, b)]), g)
             known = [y for y in years if y is not None]
             if known:
                 yield self._t(s, KG.firstYear, Literal(str(min(known)), datatype=XSD.integer), g)
                 yield self._t(s, KG.lastYear, Literal(str(max(known)), datatype=XSD.integer), g)
         for p, n in sorted(person_works.items()):
             yield self._t(self.iri(p), KG.workCount, Literal(str(n), datatype=XSD.integer), g)
+        yield from self._source_ranks(res)
         for s_path, works in sorted(series_works.items()):
             yield self._t(self.iri(s_path), KG.workCount,
                           Literal(str(len(works)), datatype=XSD.integer), g)
+
+    def _source_ranks(self, res: Resolution) -> Iterator[Quad]:
+        """How many source documents list each work, and the ranks that page the listings by sources:
+        works by sources (most first, then by title), and the records of works a single source lists
+        (by source, then line)."""
+        g = self.derived
+        sources_of: dict[str, set[str]] = {}
+        for w in res.works:
+            sources_of[w.path] = {res.records[uid].source for uid in w.records}
+        title_of = {w.path: w.title for w in res.works}
+        by_sources = sorted(sources_of, key=lambda p: (-len(sources_of[p]), title_of[p], p))
+        for n, path in enumerate(by_sources, start=1):
+            s = self.iri(path)
+            yield self._t(s, KG.sourceCount, integer(len(sources_of[path])), g)
+            yield self._t(s, KG.sourceRank, integer(n), g)
+        single = sorted((rec for w in res.works if len(sources_of[w.path]) == 1
+                         for rec in (res.records[uid] for uid in w.records)),
+                        key=lambda r: (r.source, r.line or 0, r.uid))
+        for n, rec in enumerate(single, start=1):
+            yield self._t(self.record_iri(rec), KG.singleSourceRank, integer(n), g)

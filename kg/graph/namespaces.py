@@ -13,6 +13,9 @@ class ClosedNamespace:
         self._prefix = prefix
         self._iri = iri
         self._terms = {t: NamedNode(iri + t) for t in terms.split()}
+        # Plain attributes, so that a term is an ordinary lookup (the mapping reads millions of them);
+        # __getattr__ only runs for a name that is not a term.
+        self.__dict__.update(self._terms)
 
     def __getattr__(self, name: str) -> NamedNode:
         try:
@@ -74,6 +77,7 @@ KG = ClosedNamespace("kg", KG_NS, """
     identifierScheme identifierValue claimedBy ownedBy evidence
     candidate score reason
     collaborator jointWorks firstYear lastYear workCount personCount versionKind
+    rank sourceCount sourceRank singleSourceRank
     openReviewId arxivSubject titleStatedAs
     LinkDecision linkTarget linkStatus linkMethod""")
 
