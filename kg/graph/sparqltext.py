@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Variable
 
@@ -109,6 +110,20 @@ def bind_values(query: str, substitutions: dict[Variable, NamedNode | Literal]) 
     names = sorted(substitutions, key=lambda v: v.value)
     header = "VALUES (" + " ".join(str(v) for v in names) + ") { (" + \
         " ".join(term_text(substitutions[v]) for v in names) + ") }"
+    inserts = _where_groups(query)
+    out, last = [], 0
+    for pos in inserts:
+        out.append(query[last:pos])
+        out.append(" " + header + " ")
+        last = pos
+    out.append(query[last:])
+    return "".join(out)
+
+
+@lru_cache(maxsize=256)
+def _where_groups(query: str) -> tuple[int, ...]:
+    """Where each WHERE group of a query opens (just after its brace); a query is tokenized once,
+    however often it runs."""
     toks = list(tokens(query))
     inserts: list[int] = []
     for i, t in enumerate(toks):
@@ -127,10 +142,4 @@ def bind_values(query: str, substitutions: dict[Variable, NamedNode | Literal]) 
                 break
     if not inserts:
         raise QueryError("cannot bind parameters: the query has no WHERE group")
-    out, last = [], 0
-    for pos in inserts:
-        out.append(query[last:pos])
-        out.append(" " + header + " ")
-        last = pos
-    out.append(query[last:])
-    return "".join(out)
+    return tuple(inserts)
