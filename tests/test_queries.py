@@ -527,6 +527,16 @@ def test_source_ranks_order_works_by_sources_then_title(seed):
     assert sorted(rows) == sorted(rows, key=lambda r: (-r[1], r[2]))
 
 
+def test_person_ranks_order_people_by_works_then_name(seed):
+    rows = [(int(r["rank"].value), int(r["n"].value), r["name"].value) for r in seed.query("""
+        SELECT ?rank ?n ?name WHERE {
+          GRAPH ?g { ?p kg:personRank ?rank ; kg:workCount ?n } ?p schema:name ?name }""",
+        prefixes=dict(PREFIXES))]
+    assert sorted(r[0] for r in rows) == list(range(1, 47))
+    assert sorted(rows) == sorted(rows, key=lambda r: (-r[1], r[2]))
+    assert sorted(rows)[0][1:] == (28, "Max Zimmer")
+
+
 PAGED = {"coauthor-network": ("source", "target"),
          "strongest-collaborations": ("person_a", "person_b"),
          "sources-per-work": ("work",),

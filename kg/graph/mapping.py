@@ -403,6 +403,9 @@ class Mapper:
                 yield self._t(s, KG.lastYear, Literal(str(max(known)), datatype=XSD.integer), g)
         for p, n in sorted(person_works.items()):
             yield self._t(self.iri(p), KG.workCount, Literal(str(n), datatype=XSD.integer), g)
+        by_works = sorted(person_works, key=lambda p: (-person_works[p], name_of.get(p, ""), p))
+        for n, p in enumerate(by_works, start=1):
+            yield self._t(self.iri(p), KG.personRank, integer(n), g)
         yield from self._source_ranks(res)
         for s_path, works in sorted(series_works.items()):
             yield self._t(self.iri(s_path), KG.workCount,
