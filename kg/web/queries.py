@@ -10,7 +10,7 @@ that module is not installed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -50,6 +50,7 @@ class LocalQuery:
     description: str = ""
     params: tuple[Param, ...] = ()
     form: str = "select"
+    portable: str | None = None  # the SPARQL 1.1 form (sparql/portable/), for engines without LATERAL
 
 
 def _parse(name: str, text: str) -> LocalQuery:
@@ -81,11 +82,16 @@ def _parse(name: str, text: str) -> LocalQuery:
 @cache
 def local_queries() -> dict[str, LocalQuery]:
     folder = resources.files(__package__) / "sparql"
+    portable = folder / "portable"
     found = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".rq"):
             name = entry.name[:-3]
-            found[name] = _parse(name, entry.read_text(encoding="utf-8"))
+            q = _parse(name, entry.read_text(encoding="utf-8"))
+            other = portable / entry.name
+            if other.is_file():
+                q = replace(q, portable=other.read_text(encoding="utf-8"))
+            found[name] = q
     return found
 
 
@@ -96,13 +102,30 @@ def query(name: str) -> LocalQuery:
         raise QueryError(f"no page query named {name!r}") from None
 
 
+def _query(store: Store, q: LocalQuery, subs: dict) -> Any:
+    """The query in its LATERAL form; on an engine that refuses LATERAL, in its SPARQL 1.1 form
+    (and from then on, for that store)."""
+    if q.portable is not None and getattr(store, "kg_without_lateral", False):
+        return store.query(q.portable, substitutions=subs)
+    try:
+        return store.query(q.text, substitutions=subs)
+    except (KGError, SyntaxError) as exc:
+        if q.portable is None or "LATERAL" not in str(exc).upper():
+            raise
+    try:
+        store.kg_without_lateral = True  # type: ignore[attr-defined]
+    except AttributeError:  # pyoxigraph's Store takes no attributes (and parses LATERAL)
+        pass
+    return store.query(q.portable, substitutions=subs)
+
+
 def select(store: Store, name: str, **params: NamedNode | Literal) -> list[dict[str, Any]]:
     """Run a page query and give each row as a dict of Python values (IRIs and literals as str,
     integers as int, unbound as None)."""
     q = query(name)
     subs: dict[Variable, NamedNode | BlankNode | Literal | Triple] = {
         Variable(k): v for k, v in params.items()}
-    result = store.query(q.text, substitutions=subs)
+    result = _query(store, q, subs)
     if not isinstance(result, QuerySolutions):
         raise QueryError(f"{name} is not a SELECT query")
     variables = [v.value for v in result.variables]
@@ -113,7 +136,7 @@ def construct(store: Store, name: str, **params: NamedNode | Literal) -> list:
     q = query(name)
     subs: dict[Variable, NamedNode | BlankNode | Literal | Triple] = {
         Variable(k): v for k, v in params.items()}
-    result = store.query(q.text, substitutions=subs)
+    result = _query(store, q, subs)
     if not isinstance(result, TRIPLE_RESULTS):
         raise QueryError(f"{name} is not a CONSTRUCT query")
     return list(result)
