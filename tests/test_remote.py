@@ -64,6 +64,9 @@ def test_parameters_bind_the_same_on_both(remote, embedded):
     ("coauthors", {"person": "Christoph Spiegel"}),
     ("strongest-collaborations", {"min_works": "2", "limit": "5"}),
     ("sources-per-work", {"limit": "10", "offset": "5"}),
+    ("collaborators-of-collaborators", {"person": "Theresa Ziemke"}),
+    ("venue-works-by-year", {"venue": "ICLR"}),
+    ("preprint-to-publication", {}),
 ])
 def test_named_queries_answer_the_same_on_both(remote, embedded, name, params):
     """Queries with LATERAL run as they are on Oxigraph, and in their SPARQL 1.1 form on Virtuoso,
