@@ -44,9 +44,10 @@ from pyoxigraph import (
 )
 
 from . import identifiers as idmod
-from .errors import AmbiguousParameterError, KGError, QueryError
+from .errors import AmbiguousParameterError, QueryError
 from .graph.namespaces import OWL, PREFIXES, RDF, SCHEMA, XSD
-from .graph.sparqltext import bind_values
+from .graph.remote import lateral_or_portable
+from .graph.sparqltext import bind_values, portable_forms
 from .text import fold
 
 if TYPE_CHECKING:
@@ -105,9 +106,13 @@ class NamedQuery:
     text: str = ""
     path: str = ""
     binding: str = "inline"
-    # The SPARQL 1.1 form (queries/portable/NAME.rq) of a query that uses LATERAL, for engines that
-    # refuse LATERAL.
-    portable: str | None = None
+    # Where the SPARQL 1.1 form of a query that uses LATERAL is (queries/portable/NAME.rq), for
+    # engines that refuse LATERAL; read only when one does.
+    portable_path: Traversable | None = None
+
+    @property
+    def portable(self) -> str | None:
+        return None if self.portable_path is None else self.portable_path.read_text(encoding="utf-8")
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -132,14 +137,12 @@ def catalog(directory: str | Path | Traversable | None = None) -> dict[str, Name
     if not folder.is_dir():
         raise QueryError(f"{folder}: no such folder of queries")
     found: dict[str, NamedQuery] = {}
-    portable = folder / "portable"
+    portable = portable_forms(folder)
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".rq") and not entry.name.startswith("."):
             name = entry.name[:-3]
             found[name] = parse(entry.read_text(encoding="utf-8"), name=name, path=str(entry))
-            other = portable / entry.name
-            if other.is_file():
-                found[name].portable = other.read_text(encoding="utf-8")
+            found[name].portable_path = portable.get(name)
     return found
 
 
@@ -763,17 +766,11 @@ def execute(store: StoreLike, query: NamedQuery, binding: Binding, *, base: str 
 
 
 def _query(store: StoreLike, query: NamedQuery, binding: Binding) -> Any:
-    """The query, or its SPARQL 1.1 form on an engine that refuses LATERAL (from then on for that
-    store)."""
-    if query.portable is not None and getattr(store, "kg_without_lateral", False):
-        return _query_text(store, query.portable, query, binding)
-    try:
-        return _query_text(store, query.text, query, binding)
-    except (KGError, SyntaxError) as exc:
-        if query.portable is None or isinstance(store, Store) or "LATERAL" not in str(exc).upper():
-            raise
-    store.kg_without_lateral = True  # type: ignore[union-attr]
-    return _query_text(store, query.portable, query, binding)
+    """The query, or its SPARQL 1.1 form on an engine that refuses LATERAL."""
+    path = query.portable_path
+    portable = None if path is None else (lambda: path.read_text(encoding="utf-8"))
+    return lateral_or_portable(store, query.text, portable,
+                               lambda text: _query_text(store, text, query, binding))
 
 
 def _query_text(store: StoreLike, text: str, query: NamedQuery, binding: Binding) -> Any:

@@ -1029,7 +1029,7 @@ def test_portable_form_gives_the_same_rows(seed, name, params):
                                 **dict(query.example), **params}.items() if k in wanted}
     binding = queries.bind(seed, query, params, base=BASE)
     main = queries.execute(seed, query, binding, base=BASE)
-    portable = dataclasses.replace(query, text=query.portable, portable=None)
+    portable = dataclasses.replace(query, text=query.portable, portable_path=None)
     other = queries.execute(seed, portable, binding, base=BASE)
     assert [dict(r) for r in other.rows] == [dict(r) for r in main.rows]
     assert main.rows or name == "preprint-to-publication"

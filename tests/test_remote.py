@@ -79,7 +79,7 @@ def test_named_queries_answer_the_same_on_both(remote, embedded, name, params):
 
     remote_store = store_mod.open_store(remote)
     assert rows(remote_store) == rows(embedded) != []
-    assert getattr(remote_store, "kg_without_lateral", False) == remote.startswith("virtuoso")
+    assert remote_store.without_lateral == remote.startswith("virtuoso")
 
 
 def test_a_failed_upload_leaves_the_remote_graph_as_it_was(remote, manifest):

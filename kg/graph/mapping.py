@@ -419,11 +419,10 @@ class Mapper:
         sources_of: dict[str, set[str]] = {}
         for w in res.works:
             sources_of[w.path] = {res.records[uid].source for uid in w.records}
-        title_of = {w.path: w.title for w in res.works}
-        by_sources = sorted(sources_of, key=lambda p: (-len(sources_of[p]), title_of[p], p))
-        for n, path in enumerate(by_sources, start=1):
-            s = self.iri(path)
-            yield self._t(s, KG.sourceCount, integer(len(sources_of[path])), g)
+        by_sources = sorted(res.works, key=lambda w: (-len(sources_of[w.path]), w.title, w.path))
+        for n, w in enumerate(by_sources, start=1):
+            s = self.iri(w.path)
+            yield self._t(s, KG.sourceCount, integer(len(sources_of[w.path])), g)
             yield self._t(s, KG.sourceRank, integer(n), g)
         single = sorted((rec for w in res.works if len(sources_of[w.path]) == 1
                          for rec in (res.records[uid] for uid in w.records)),

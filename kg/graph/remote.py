@@ -12,8 +12,9 @@ from __future__ import annotations
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 from urllib.parse import parse_qs, quote, urlsplit, urlunsplit
 
 import requests
@@ -23,7 +24,7 @@ from pyoxigraph import (
     Variable, parse, parse_query_results, serialize,
 )
 
-from ..errors import StoreError
+from ..errors import KGError, StoreError
 from .namespaces import DCTERMS
 from .sparqltext import bind_values, query_form
 
@@ -80,6 +81,26 @@ def endpoints(spec: str) -> Endpoints:
                      default_graph=overrides.get("default-graph"))
 
 
+T = TypeVar("T")
+
+
+def lateral_or_portable(store: object, text: str, portable: Callable[[], str] | None,
+                        run: Callable[[str], T]) -> T:
+    """``run(text)``, a query that may use LATERAL (SPARQL 1.2 draft). A remote engine that refuses
+    LATERAL gets ``run(portable())``, the query's SPARQL 1.1 form, where there is one, and from then
+    on gets it straight away. The embedded store parses LATERAL: its errors are the query's own."""
+    if portable is not None and getattr(store, "without_lateral", False):
+        return run(portable())
+    try:
+        return run(text)
+    except (KGError, SyntaxError) as exc:
+        if portable is None or not isinstance(store, RemoteStore) or \
+                "LATERAL" not in str(exc).upper():
+            raise
+        store.without_lateral = True
+    return run(portable())
+
+
 class RemoteStore:
     """Queries and builds over HTTP. ``retries`` applies to connection errors, 429 and 5xx."""
 
@@ -109,6 +130,8 @@ class RemoteStore:
         self.default_graph = self.endpoints.default_graph
         if self.endpoints.engine == "virtuoso" and not self.default_graph:
             self.default_graph = self.base + "graph/default"
+        # Set once the engine has refused LATERAL (see lateral_or_portable).
+        self.without_lateral = False
 
     # -- HTTP ------------------------------------------------------------------------------------
     def _request(self, method: str, url: str, **kwargs) -> requests.Response:

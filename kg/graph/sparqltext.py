@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources.abc import Traversable
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Variable
 
@@ -143,3 +144,12 @@ def _where_groups(query: str) -> tuple[int, ...]:
     if not inserts:
         raise QueryError("cannot bind parameters: the query has no WHERE group")
     return tuple(inserts)
+
+
+def portable_forms(folder: Traversable) -> dict[str, Traversable]:
+    """The SPARQL 1.1 forms kept beside a folder of queries that use LATERAL (``portable/NAME.rq``),
+    by query name."""
+    sub = folder / "portable"
+    if not sub.is_dir():
+        return {}
+    return {e.name[:-3]: e for e in sub.iterdir() if e.name.endswith(".rq")}

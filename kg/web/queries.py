@@ -26,10 +26,11 @@ from pyoxigraph import (
     Variable,
 )
 
-from ..graph.remote import TRIPLE_RESULTS
+from ..graph.remote import TRIPLE_RESULTS, lateral_or_portable
 
 from ..errors import KGError, QueryError
 from ..graph.namespaces import XSD
+from ..graph.sparqltext import portable_forms
 
 _HEADER = re.compile(r"^#\s*(\w+)\s*:\s*(.*)$")
 _PARAM = re.compile(r"(\w+)\s*(?:\(([^)]*)\))?")
@@ -82,15 +83,14 @@ def _parse(name: str, text: str) -> LocalQuery:
 @cache
 def local_queries() -> dict[str, LocalQuery]:
     folder = resources.files(__package__) / "sparql"
-    portable = folder / "portable"
+    portable = portable_forms(folder)
     found = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".rq"):
             name = entry.name[:-3]
             q = _parse(name, entry.read_text(encoding="utf-8"))
-            other = portable / entry.name
-            if other.is_file():
-                q = replace(q, portable=other.read_text(encoding="utf-8"))
+            if name in portable:
+                q = replace(q, portable=portable[name].read_text(encoding="utf-8"))
             found[name] = q
     return found
 
@@ -103,20 +103,10 @@ def query(name: str) -> LocalQuery:
 
 
 def _query(store: Store, q: LocalQuery, subs: dict) -> Any:
-    """The query in its LATERAL form; on an engine that refuses LATERAL, in its SPARQL 1.1 form
-    (and from then on, for that store)."""
-    if q.portable is not None and getattr(store, "kg_without_lateral", False):
-        return store.query(q.portable, substitutions=subs)
-    try:
-        return store.query(q.text, substitutions=subs)
-    except (KGError, SyntaxError) as exc:
-        if q.portable is None or "LATERAL" not in str(exc).upper():
-            raise
-    try:
-        store.kg_without_lateral = True  # type: ignore[attr-defined]
-    except AttributeError:  # pyoxigraph's Store takes no attributes (and parses LATERAL)
-        pass
-    return store.query(q.portable, substitutions=subs)
+    """The query, or its SPARQL 1.1 form on an engine that refuses LATERAL."""
+    portable = q.portable
+    return lateral_or_portable(store, q.text, None if portable is None else (lambda: portable),
+                               lambda text: store.query(text, substitutions=subs))
 
 
 def select(store: Store, name: str, **params: NamedNode | Literal) -> list[dict[str, Any]]:
