@@ -35,8 +35,8 @@ def read_source(spec: SourceSpec, *, strict: bool = False) -> SourceRecords:
         origin=spec.origin, captured=spec.captured,
         owner=spec.owner.full if spec.owner else None, records=report.records,
         set_aside=report.set_aside, issues=[str(i) for i in report.issues],
+        absorbed=report.absorbed,
     )
-    info.absorbed = report.absorbed  # type: ignore[attr-defined]
     return SourceRecords(info=info, records=records)
 
 

@@ -6,6 +6,7 @@ these. A record keeps the printed text beside the parsed values, and where it ca
 
 from __future__ import annotations
 
+import sys
 from datetime import date as _date
 from enum import Enum
 from typing import Any
@@ -190,8 +191,9 @@ class Record(_Compact):
 
     @property
     def uid(self) -> str:
-        """Globally unique record id: source and key."""
-        return f"{self.source}#{self.key}"
+        """Globally unique record id: source and key. Interned: the resolution refers to a record
+        by its uid many times over (versions, authorships, mentions), all holding this one string."""
+        return sys.intern(f"{self.source}#{self.key}")
 
     def ids(self, scheme: str) -> list[str]:
         return [i.value for i in self.identifiers if i.scheme == scheme]

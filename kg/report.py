@@ -11,7 +11,7 @@ from .resolve.model import Resolution
 def report_data(res: Resolution) -> dict:
     sources = [{
         "id": s.id, "file": s.filename, "format": s.format, "trust": s.trust, "records": s.records,
-        "set_aside": s.set_aside, "absorbed": getattr(s, "absorbed", 0), "problems": s.issues,
+        "set_aside": s.set_aside, "absorbed": s.absorbed, "problems": s.issues,
     } for s in res.sources.values()]
     return {
         "counts": res.counts(),

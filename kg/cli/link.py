@@ -106,7 +106,7 @@ def _client(cfg: dict, contact: str, refresh: bool) -> HttpClient:
 
 
 def _print_links(res: Resolution, links: Links) -> None:
-    decisions = getattr(res, "link_decisions", [])
+    decisions = res.link_decisions
     table = Table("entity", "scheme", "value", "status", "method", "score", box=None)
     for d in decisions:
         table.add_row(d.entity, d.scheme, d.value, d.status, d.method,

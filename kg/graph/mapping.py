@@ -113,7 +113,7 @@ class Mapper:
         ticker.tick(len(res.works) + 1)
         ticker.finish()
         # Link decisions (kg.link) travel on the resolution when curated links were applied.
-        decisions = getattr(res, "link_decisions", None)
+        decisions = res.link_decisions
         if decisions:
             from ..link.graph import decision_quads
 

@@ -142,7 +142,7 @@ class Links:
             values = target.identifiers.setdefault(link.scheme, [])
             if link.value not in values:
                 values.append(link.value)
-        res.link_decisions = resolved  # type: ignore[attr-defined]
+        res.link_decisions = resolved
         return resolved
 
 

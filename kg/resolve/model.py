@@ -9,7 +9,7 @@ from typing import Any
 from ..records import Kind, PartialDate, Record
 
 
-@dataclass
+@dataclass(slots=True)
 class Value:
     """One value a field took, with the records that stated it."""
 
@@ -17,7 +17,7 @@ class Value:
     records: list[str]
 
 
-@dataclass
+@dataclass(slots=True)
 class Disagreement:
     """Sources disagree on a field of an entity; ``chosen`` is what the merged view shows."""
 
@@ -29,7 +29,7 @@ class Disagreement:
     policy: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class IdentifierConflict:
     """One identifier claimed by records that describe different papers."""
 
@@ -41,7 +41,7 @@ class IdentifierConflict:
     evidence: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """Two works that look related but lack the evidence to be merged."""
 
@@ -51,7 +51,7 @@ class Candidate:
     reasons: list[str]
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     """How one record printed one author."""
 
@@ -61,7 +61,7 @@ class Mention:
     index: int | None = None  # the name's 0-based place in the record's author list
 
 
-@dataclass
+@dataclass(slots=True)
 class Authorship:
     position: int | None  # 1-based; None for an author a source implies without a position
     person: str  # person path
@@ -69,7 +69,7 @@ class Authorship:
     implied_by: list[str] = field(default_factory=list)  # record uids that imply this author
 
 
-@dataclass
+@dataclass(slots=True)
 class Version:
     path: str  # 'work/<slug>/<version>'
     kind: Kind
@@ -85,7 +85,7 @@ class Version:
     abstract: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Work:
     path: str  # 'work/<slug>'
     title: str
@@ -104,7 +104,7 @@ class Work:
         return {uid.split("#", 1)[0] for uid in self.records}
 
 
-@dataclass
+@dataclass(slots=True)
 class Person:
     path: str  # 'person/<slug>'
     name: str
@@ -116,7 +116,7 @@ class Person:
     evidence: list[str] = field(default_factory=list)  # why the merged mentions are one person
 
 
-@dataclass
+@dataclass(slots=True)
 class Edition:
     path: str  # 'venue/<series>/<edition>'
     series: str
@@ -129,7 +129,7 @@ class Edition:
     names: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Series:
     path: str  # 'venue/<series>'
     name: str
@@ -139,7 +139,7 @@ class Series:
     editions: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class SourceInfo:
     id: str
     filename: str
@@ -151,9 +151,10 @@ class SourceInfo:
     records: int = 0
     set_aside: int = 0
     issues: list[str] = field(default_factory=list)
+    absorbed: int = 0  # entries read as part of others (BibTeX crossref parents)
 
 
-@dataclass
+@dataclass(slots=True)
 class Resolution:
     records: dict[str, Record]
     sources: dict[str, SourceInfo]
@@ -165,6 +166,7 @@ class Resolution:
     candidates: list[Candidate] = field(default_factory=list)
     disagreements: list[Disagreement] = field(default_factory=list)
     curation_applied: list[str] = field(default_factory=list)
+    link_decisions: list[Any] = field(default_factory=list)  # kg.link's decisions, when applied
 
     def work_of(self) -> dict[str, str]:
         """Record uid -> work path."""

@@ -215,15 +215,28 @@ def names_compatible(a: PersonName, b: PersonName) -> bool:
     return given_compatible(pa.given, pb.given)
 
 
-@dataclass
+@dataclass(slots=True)
 class Slot:
     work: int
     position: int | None
     names: list[PersonName] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     implied_by: list[str] = field(default_factory=list)
-    owners: set[str] = field(default_factory=set)  # owner identities (folded names) this slot is
-    ids: set[str] = field(default_factory=set)  # person identifiers printed with the names
+    # Owner identities (folded names) this slot is, and person identifiers printed with the names;
+    # most slots have neither, so each set is made by the first add (an empty set per slot was the
+    # largest part of the memory resolution needs).
+    owners: set[str] | tuple[()] = ()
+    ids: set[str] | tuple[()] = ()
+
+    def add_owner(self, owner: str) -> None:
+        if not self.owners:
+            self.owners = set()
+        self.owners.add(owner)  # type: ignore[union-attr]
+
+    def add_id(self, identifier: str) -> None:
+        if not self.ids:
+            self.ids = set()
+        self.ids.add(identifier)  # type: ignore[union-attr]
 
 
 @dataclass(frozen=True)

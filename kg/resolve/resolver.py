@@ -393,7 +393,7 @@ class Resolver:
                 slots[pos].names.append(name)
                 slots[pos].mentions.append(Mention(printed=name.printed, record=r.uid, forms=forms, index=i))
                 if name.identifier:
-                    slots[pos].ids.add(name.identifier)
+                    slots[pos].add_id(name.identifier)
         # Authors a source implies (a profile's owner): aligned with a printed name if one fits.
         for r in cluster:
             owner = self._owner(r)
@@ -406,7 +406,7 @@ class Resolver:
                     slots.append(match)
                 match.implied_by.append(r.uid)
                 if owner is not None:
-                    match.owners.add(owner)
+                    match.add_owner(owner)
             if owner is not None:
                 # On its owner's own page, the printed name that fits the owner is the owner.
                 owner_name = self._owner_name(r)
@@ -414,7 +414,7 @@ class Resolver:
                     if any(m.record == r.uid for m in s.mentions) and owner_name is not None and any(
                             family_key(n) == family_key(owner_name) and given_compatible(n, owner_name)
                             for n in s.names):
-                        s.owners.add(owner)
+                        s.add_owner(owner)
         self._slots_by_work.append((work, slots))
 
     def _owner(self, r: Record) -> str | None:
@@ -573,6 +573,7 @@ class Resolver:
                     continue
                 work.authors.append(Authorship(position=s.position, person=person.path,
                                                mentions=s.mentions, implied_by=s.implied_by))
+        self._slots_by_work = []
         return sorted(persons, key=lambda p: p.path)
 
     def _context(self, work: Work) -> WorkContext:

@@ -57,7 +57,7 @@ class UnionFind:
         return out
 
 
-@dataclass
+@dataclass(slots=True)
 class Features:
     """What clustering compares, computed once per record."""
 
@@ -215,6 +215,8 @@ class WorkClusterer:
         if progress:
             progress("cluster works", (len(passes) + 1) * n, (len(passes) + 1) * n)
         groups = sorted(self.uf.groups().values(), key=lambda g: self.records[g[0]].uid)
+        self.feats, self._ids = [], None  # needed only while clustering: at a million records, GBs
+        self._members = {}
         return [[self.records[i] for i in g] for g in groups]
 
     def _by_identifiers(self) -> None:
