@@ -492,6 +492,18 @@ DERIVED = {
 }
 
 
+def test_roles_in_the_default_graph_are_roles_in_works(seed):
+    """coauthors starts from a person's roles and takes the document each relates to as a work,
+    without a type check: true while the default graph holds no other roles."""
+    rows = list(seed.query("""
+        SELECT (COUNT(*) AS ?roles) (SUM(IF(EXISTS { ?doc a fabio:Work }, 1, 0)) AS ?in_works)
+        WHERE { ?role pro:isHeldBy ?person ; pro:relatesToDocument ?doc }""",
+                           prefixes=dict(PREFIXES)))
+    roles, in_works = int(rows[0]["roles"].value), int(rows[0]["in_works"].value)
+    assert roles > 100
+    assert in_works == roles
+
+
 @pytest.mark.parametrize("fact", DERIVED)
 def test_derived_facts_agree_with_the_authorships(fact, seed):
     text, count = DERIVED[fact]
