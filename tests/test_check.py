@@ -186,7 +186,7 @@ def test_unknown_class(broken):
     node = iri("work/sparse-model-soups/preprint")
     assert lines_about(broken, node) == [
         (f"<{node.value}> rdf:type: class fabio:Paper is not defined in FaBiO "
-        f"(ontology/vendor/fabio-subset.ttl) [in default graph]")]
+        f"(ontology/vendor/fabio-subset.ttl) [in default graph, <{BASE}graph/derived>]")]
 
 
 def test_unknown_value_in_a_vocabulary(broken):

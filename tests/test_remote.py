@@ -67,6 +67,7 @@ def test_parameters_bind_the_same_on_both(remote, embedded):
     ("collaborators-of-collaborators", {"person": "Theresa Ziemke"}),
     ("venue-works-by-year", {"venue": "ICLR"}),
     ("preprint-to-publication", {}),
+    ("disagreements", {"minor": "true", "limit": "5", "offset": "2"}),
 ])
 def test_named_queries_answer_the_same_on_both(remote, embedded, name, params):
     """Queries with LATERAL run as they are on Oxigraph, and in their SPARQL 1.1 form on Virtuoso,
@@ -75,7 +76,17 @@ def test_named_queries_answer_the_same_on_both(remote, embedded, name, params):
 
     def rows(store) -> list[list[str]]:
         result = queries.run(store, name, params, base=BASE)
-        return [[getattr(row[c], "value", None) for c in result.columns] for row in result.rows]
+        return [[same(c, getattr(row[c], "value", None)) for c in result.columns]
+                for row in result.rows]
+
+    def same(column: str, value: str | None) -> object:
+        """Two liberties an engine takes: Virtuoso writes a computed boolean as 0 or 1, and no
+        engine promises an order within a GROUP_CONCAT."""
+        if column == "chosen":
+            return value in ("true", "1")
+        if column == "sources" and value is not None:
+            return sorted(value.split(", "))
+        return value
 
     remote_store = store_mod.open_store(remote)
     assert rows(remote_store) == rows(embedded) != []

@@ -325,12 +325,7 @@ class Mapper:
 
     def _quality(self, res: Resolution) -> Iterator[Quad]:
         g = self.quality
-        seen: Counter[str] = Counter()
-        for d in res.disagreements:
-            # Named by what it is about, so the same disagreement keeps its IRI from build to build.
-            key = f"quality/disagreement/{d.entity}/{quote(d.field, safe='')}"
-            seen[key] += 1
-            s = self.iri(key if seen[key] == 1 else f"{key}-{seen[key]}")
+        for d, s in zip(res.disagreements, self._disagreement_iris(res)):
             yield self._t(s, RDF.type, KG.Disagreement, g)
             yield self._t(s, KG.aboutEntity, self.iri(d.entity), g)
             yield self._t(s, KG.field, lit(d.field), g)
@@ -365,6 +360,15 @@ class Mapper:
             yield self._t(s, KG.score, decimal_literal(c.score), g)
             for r in c.reasons:
                 yield self._t(s, KG.reason, lit(r), g)
+
+    def _disagreement_iris(self, res: Resolution) -> Iterator[NamedNode]:
+        """Each disagreement's IRI, in order: named by what it is about, so that the same
+        disagreement keeps its IRI from build to build."""
+        seen: Counter[str] = Counter()
+        for d in res.disagreements:
+            key = f"quality/disagreement/{d.entity}/{quote(d.field, safe='')}"
+            seen[key] += 1
+            yield self.iri(key if seen[key] == 1 else f"{key}-{seen[key]}")
 
     def _derived(self, res: Resolution) -> Iterator[Quad]:
         """Facts recomputed on every build for fast questions: collaborating pairs and counts."""
@@ -407,9 +411,31 @@ class Mapper:
         for n, p in enumerate(by_works, start=1):
             yield self._t(self.iri(p), KG.personRank, integer(n), g)
         yield from self._source_ranks(res)
+        yield from self._report_ranks(res)
         for s_path, works in sorted(series_works.items()):
             yield self._t(self.iri(s_path), KG.workCount,
                           Literal(str(len(works)), datatype=XSD.integer), g)
+
+    def _report_ranks(self, res: Resolution) -> Iterator[Quad]:
+        """The ranks that page the two whole-graph reports: disagreements (the ones that matter
+        first, then the minor ones; each by the name of the entity, then the field) and preprints
+        whose work was also published (by the preprint's date, then the work's title)."""
+        g = self.derived
+        name_of = {p.path: p.name for p in res.persons}
+        for w in res.works:
+            name_of[w.path] = w.title
+            for v in w.versions:
+                name_of[v.path] = v.title
+        ordered = sorted(zip(res.disagreements, self._disagreement_iris(res)),
+                         key=lambda d: (d[0].minor, name_of.get(d[0].entity, ""), d[0].field,
+                                        d[1].value))
+        for n, (_, s) in enumerate(ordered, start=1):
+            yield self._t(s, KG.disagreementRank, integer(n), g)
+        preprints = [(v.date.sort_key(), w.title, v.path) for w in res.works
+                     if any(v.kind != Kind.PREPRINT for v in w.versions)
+                     for v in w.versions if v.kind == Kind.PREPRINT and v.date]
+        for n, (_, _, path) in enumerate(sorted(preprints), start=1):
+            yield self._t(self.iri(path), KG.preprintRank, integer(n), g)
 
     def _source_ranks(self, res: Resolution) -> Iterator[Quad]:
         """How many source documents list each work, and the ranks that page the listings by sources:

@@ -77,7 +77,7 @@ KG = ClosedNamespace("kg", KG_NS, """
     identifierScheme identifierValue claimedBy ownedBy evidence
     candidate score reason
     collaborator jointWorks firstYear lastYear workCount personCount versionKind
-    rank personRank sourceCount sourceRank singleSourceRank
+    rank personRank sourceCount sourceRank singleSourceRank disagreementRank preprintRank
     openReviewId arxivSubject titleStatedAs
     LinkDecision linkTarget linkStatus linkMethod""")
 
