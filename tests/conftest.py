@@ -84,7 +84,12 @@ class LiveServer:
             for channel in list(self.server._map.values()):
                 channel.close()
 
-        self.server.trigger.pull_trigger(shutdown)
+        try:
+            self.server.trigger.pull_trigger(shutdown)
+        except OSError:
+            # The trigger's pipe is already closed (waitress closes it when its loop ends): close
+            # what is left from here.
+            shutdown()
         self.thread.join(timeout=5)
 
 
