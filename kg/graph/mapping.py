@@ -411,24 +411,23 @@ class Mapper:
         for n, p in enumerate(by_works, start=1):
             yield self._t(self.iri(p), KG.personRank, integer(n), g)
         yield from self._source_ranks(res)
-        yield from self._report_ranks(res)
+        yield from self._report_ranks(res, name_of)
         for s_path, works in sorted(series_works.items()):
             yield self._t(self.iri(s_path), KG.workCount,
                           Literal(str(len(works)), datatype=XSD.integer), g)
 
-    def _report_ranks(self, res: Resolution) -> Iterator[Quad]:
+    def _report_ranks(self, res: Resolution, person_names: dict[str, str]) -> Iterator[Quad]:
         """The ranks that page the two whole-graph reports: disagreements (the ones that matter
         first, then the minor ones; each by the name of the entity, then the field) and preprints
         whose work was also published (by the preprint's date, then the work's title)."""
         g = self.derived
-        name_of = {p.path: p.name for p in res.persons}
-        for w in res.works:
-            name_of[w.path] = w.title
-            for v in w.versions:
-                name_of[v.path] = v.title
+        title_of = {e.path: e.title for w in res.works for e in (w, *w.versions)}
+
+        def name(path: str) -> str:
+            return title_of.get(path) or person_names.get(path, "")
+
         ordered = sorted(zip(res.disagreements, self._disagreement_iris(res)),
-                         key=lambda d: (d[0].minor, name_of.get(d[0].entity, ""), d[0].field,
-                                        d[1].value))
+                         key=lambda d: (d[0].minor, name(d[0].entity), d[0].field, d[1].value))
         for n, (_, s) in enumerate(ordered, start=1):
             yield self._t(s, KG.disagreementRank, integer(n), g)
         preprints = [(v.date.sort_key(), w.title, v.path) for w in res.works

@@ -214,7 +214,8 @@ class WorkClusterer:
         self._find_candidates()
         if progress:
             progress("cluster works", (len(passes) + 1) * n, (len(passes) + 1) * n)
-        groups = sorted(self.uf.groups().values(), key=lambda g: self.records[g[0]].uid)
+        # No union since _members was taken: its groups are the clusters.
+        groups = sorted(self._members.values(), key=lambda g: self.records[g[0]].uid)
         self.feats, self._ids = [], None  # needed only while clustering: at a million records, GBs
         self._members = {}
         return [[self.records[i] for i in g] for g in groups]
