@@ -33,8 +33,10 @@ class BuildResult:
 
 
 def resolve_sources(manifest: Manifest, *, strict: bool = False, curation: Curation | None = None,
-                    links=None, progress: Progress | None = None) -> Resolution:
-    inputs = read_all(manifest, strict=strict, progress=progress)
+                    links=None, progress: Progress | None = None, workers: int = 0) -> Resolution:
+    """Read (``workers``: see :func:`kg.pipeline.read_workers`) and resolve the manifest's sources,
+    then apply the curated ``links``."""
+    inputs = read_all(manifest, strict=strict, progress=progress, workers=workers)
     res = resolve(inputs, curation=curation if curation is not None else default_curation(manifest),
                   progress=progress)
     del inputs  # the resolution holds the records; the per-source lists are no longer needed
@@ -45,18 +47,19 @@ def resolve_sources(manifest: Manifest, *, strict: bool = False, curation: Curat
 
 def build(manifest: Manifest, *, store: str | Path, base: str, strict: bool = False,
           curation: Curation | None = None, links=None, step: Step | None = None,
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, workers: int = 0) -> BuildResult:
     """The whole pipeline; the previous store stays in place until the new one is complete.
 
     ``step`` hears a message as each stage starts; ``progress`` hears how far each long step got
-    (reading, resolving, loading quads, optimizing the store)."""
+    (reading, resolving, loading quads, optimizing the store); ``workers`` is how many processes
+    read the sources (0: decided by their size; see :func:`kg.pipeline.read_workers`)."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
     say = step or (lambda _msg: None)
     say("reading and resolving sources")
     t = time.perf_counter()
     res = resolve_sources(manifest, strict=strict, curation=curation, links=links,
-                          progress=progress)
+                          progress=progress, workers=workers)
     timings["resolve"] = time.perf_counter() - t
     say("loading the graph")
     t = time.perf_counter()

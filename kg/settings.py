@@ -25,6 +25,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("store", "var/store", "path of the embedded store, or sparql+http://host:port/... for a server"),
     Setting("manifest", "data/sources.toml", "the manifest of sources `kg build` reads by default"),
     Setting("base", "http://localhost:8080/", "base IRI every entity is minted under"),
+    Setting("read_workers", 0, "processes that read source files side by side (0: one per CPU when "
+                               "the files add up to 16 MB or more, else none)", int),
     Setting("host", "127.0.0.1", "address `kg serve` listens on"),
     Setting("port", 8080, "port `kg serve` listens on", int),
     Setting("threads", 8, "worker threads of the WSGI server", int),

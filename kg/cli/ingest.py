@@ -63,14 +63,16 @@ def parse_cmd(sources: tuple[str, ...], fmt: str | None, jsonl: bool, strict: bo
 @setting_option("store")
 @setting_option("base")
 @setting_option("manifest")
+@setting_option("read_workers")
 def build_cmd(sources: tuple[str, ...], fmt: str | None, strict: bool, store: str | None,
-              base: str | None, manifest: str | None) -> None:
+              base: str | None, manifest: str | None, read_workers: int | None) -> None:
     """Read, resolve and load SOURCES (default: the manifest) into the store, replacing it atomically."""
-    cfg = settings(store=store, base=base, manifest=manifest)
+    cfg = settings(store=store, base=base, manifest=manifest, read_workers=read_workers)
     man = manifest_for(sources, fmt=fmt, manifest_path=cfg["manifest"])
     with BuildProgress(console) as bars:
         result = run_build(man, store=cfg["store"], base=cfg["base"], strict=strict,
-                           links=curated_links(cfg), progress=bars.report)
+                           links=curated_links(cfg), progress=bars.report,
+                           workers=cfg["read_workers"])
     for src in result.resolution.sources.values():
         for line in src.issues:
             problem(line)

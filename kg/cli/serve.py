@@ -39,7 +39,8 @@ def serve_cmd(host: str | None, port: int | None, store: str | None, base: str |
         why = "rebuilding" if rebuild else f"no graph at {path} yet: building it"
         with console.status(f"{why} from {cfg['manifest']}") as status:
             run_build(load_manifest(cfg["manifest"]), store=path, base=cfg["base"],
-                      links=curated_links(cfg), step=lambda msg: status.update(msg))
+                      links=curated_links(cfg), step=lambda msg: status.update(msg),
+                      workers=cfg["read_workers"])
     built_base = None if remote else store_mod.build_meta(path).get("base")
     if base and built_base and built_base.rstrip("/") != base.rstrip("/"):
         console.print(f"[yellow]note: the graph at {path} was built with base {built_base}; its "

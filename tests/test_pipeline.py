@@ -1,0 +1,101 @@
+"""Reading a manifest's sources: in the calling process, or in worker processes side by side."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import subprocess
+import sys
+
+import pytest
+
+from kg import pipeline
+from kg.errors import ParseError
+from kg.graph.store import build_meta
+from kg.manifest import Manifest, SourceSpec
+from kg.pipeline import read_all, read_workers
+
+from .conftest import DATA, ROOT
+
+BAD = """@article{good1, title={Fine}, author={Doe, Jane}, year=2020}
+@article{broken, title={Unbalanced, year=2021
+@article{good2, title={Also fine}, author={Roe, Rick}, year=2021}
+"""
+
+
+def dumped(sources):
+    return [(s.info, [r.model_dump() for r in s.records]) for s in sources]
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_workers_read_the_same_records_in_manifest_order(manifest, monkeypatch, method):
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"no {method} start method on this platform")
+    alone = read_all(manifest, workers=1)
+    monkeypatch.setattr(pipeline, "_worker_context", lambda: multiprocessing.get_context(method))
+    seen = []
+    side_by_side = read_all(manifest, workers=2, progress=lambda *a: seen.append(a))
+    assert [s.info.id for s in side_by_side] == [s.id for s in manifest.sources]
+    assert dumped(side_by_side) == dumped(alone)
+    assert seen[-1] == ("read sources", len(manifest.sources), len(manifest.sources))
+
+
+def test_a_strict_error_in_a_worker_is_raised_with_its_file_and_line(tmp_path):
+    specs = []
+    for name in ("a.bib", "b.bib", "c.bib"):
+        text = BAD if name == "b.bib" else BAD.replace(
+            "@article{broken, title={Unbalanced, year=2021", "@misc{fine, title={Balanced}}")
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        specs.append(SourceSpec(id=name, path=tmp_path / name, format="bibtex"))
+    manifest = Manifest(path=None, sources=tuple(specs))
+    with pytest.raises(ParseError) as err:
+        read_all(manifest, strict=True, workers=2)
+    assert err.value.filename.endswith("b.bib") and err.value.line == 2
+    # Not strict: the problem is in the source's report and the rest is read.
+    got = read_all(manifest, workers=2)
+    assert [len(s.records) for s in got] == [3, 2, 3]
+    assert any("b.bib:2: malformed entry" in line for line in got[1].info.issues)
+
+
+def test_how_many_workers(tmp_path, monkeypatch):
+    small = [SourceSpec(id=f"s{i}", path=tmp_path / f"s{i}.bib") for i in range(3)]
+    for s in small:
+        s.path.write_text("@misc{x, title={T}}\n", encoding="utf-8")
+    assert read_workers(small) == 1  # a few bytes: not worth a process
+    assert read_workers(small, 2) == 2
+    assert read_workers(small, 8) == 3  # never more than one per source
+    with pytest.raises(ValueError):
+        read_workers(small, -1)
+    monkeypatch.setattr(pipeline, "PARALLEL_BYTES", 1)
+    assert read_workers(small) == min(os.cpu_count() or 1, 3)
+    missing = [SourceSpec(id="m", path=tmp_path / "missing.bib")]
+    assert read_workers(missing) == 1
+
+
+def test_the_thread_free_process_forks_and_a_threaded_one_spawns():
+    import threading
+
+    assert threading.active_count() >= 1
+    release = threading.Event()
+    t = threading.Thread(target=release.wait)
+    t.start()
+    try:
+        assert pipeline._worker_context().get_start_method() == "spawn"
+    finally:
+        release.set()
+        t.join()
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        assert pipeline._worker_context().get_start_method() == "fork"
+
+
+def test_build_command_with_read_workers(tmp_path):
+    counts = []
+    for n in ("1", "2"):
+        store = tmp_path / f"store{n}"
+        proc = subprocess.run([sys.executable, "-m", "kg", "build", "--store", str(store),
+                               "--read-workers", n, str(DATA / "sources.toml")],
+                              cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        meta = build_meta(store)
+        counts.append((meta["triples"], meta["counts"]))
+    assert counts[0] == counts[1]
