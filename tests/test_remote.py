@@ -68,6 +68,8 @@ def test_parameters_bind_the_same_on_both(remote, embedded):
     ("venue-works-by-year", {"venue": "ICLR"}),
     ("preprint-to-publication", {}),
     ("disagreements", {"minor": "true", "limit": "5", "offset": "2"}),
+    ("single-source-works", {"limit": "5", "offset": "1"}),
+    ("single-source-works", {"source": "aggregator", "limit": "3", "offset": "2"}),
 ])
 def test_named_queries_answer_the_same_on_both(remote, embedded, name, params):
     """Queries with LATERAL run as they are on Oxigraph, and in their SPARQL 1.1 form on Virtuoso,
