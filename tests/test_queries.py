@@ -1033,7 +1033,8 @@ PORTABLE_QUERIES = sorted(n for n, q in queries.catalog().items() if q.portable)
 
 
 def test_the_listed_queries_have_a_portable_form():
-    assert PORTABLE_QUERIES == ["coauthor-network", "coauthors", "collaborators-of-collaborators",
+    assert PORTABLE_QUERIES == ["coauthor-network", "coauthors", "coauthors-per-venue",
+                                "collaborators-of-collaborators",
                                 "disagreements", "preprint-to-publication", "single-source-works",
                                 "sources-per-work", "strongest-collaborations",
                                 "venue-works-by-year"]
