@@ -88,7 +88,8 @@ def previous(tmp_path, resolution) -> Path:
 # Killed builds
 
 def test_killed_build_leaves_the_previous_store(previous, tmp_path):
-    big = synthetic_bibtex(tmp_path / "big.bib", 500)
+    # Enough entries that the load lasts well beyond the half second the last kill waits.
+    big = synthetic_bibtex(tmp_path / "big.bib", 2000)
     before_dir = store_mod.current_build(previous)
     before = snapshot(previous)
     assert len(before) > 6000
@@ -117,7 +118,7 @@ def test_killed_build_leaves_the_previous_store(previous, tmp_path):
 
     def later(proc: subprocess.Popen, left_before: set[Path]) -> None:
         loading(proc, left_before)
-        time.sleep(1.0)
+        time.sleep(0.5)
 
     # While reading and resolving the sources: the store is not touched yet.
     kill_at("reading", lambda proc, left_before: time.sleep(0.5))
