@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 
 from . import sources
-from .errors import ParseError
+from .errors import ConfigError
 from .manifest import Manifest, SourceSpec
 from .progress import Progress
 from .resolve import Curation, Resolution, SourceRecords, load_curation, resolve
@@ -31,10 +31,7 @@ def context_for(spec: SourceSpec, *, strict: bool = False) -> SourceContext:
 def read_source(spec: SourceSpec, *, strict: bool = False) -> SourceRecords:
     """Read one source document; problems are in the returned report unless ``strict``."""
     ctx = context_for(spec, strict=strict)
-    try:
-        records, report = sources.read(spec.path, format=spec.format, ctx=ctx)
-    except ParseError:
-        raise
+    records, report = sources.read(spec.path, format=spec.format, ctx=ctx)
     info = SourceInfo(
         id=spec.id, filename=ctx.filename, format=report.format, trust=spec.trust,
         origin=spec.origin, captured=spec.captured,
@@ -54,7 +51,7 @@ def read_workers(specs: tuple[SourceSpec, ...] | list[SourceSpec], requested: in
     """How many processes read ``specs``: ``requested`` if above 0 (at most one per source), else
     one per CPU when the files add up to `PARALLEL_BYTES` or more, else one (the calling process)."""
     if requested < 0:
-        raise ValueError(f"read workers must be 0 (automatic) or more, not {requested}")
+        raise ConfigError(f"read_workers must be 0 (automatic) or more, not {requested}")
     if requested:
         return max(1, min(requested, len(specs)))
     size = 0
@@ -84,29 +81,22 @@ def read_all(manifest: Manifest, *, strict: bool = False, progress: Progress | N
 
     ``workers`` (see :func:`read_workers`): with more than one, the sources are read in that many
     processes side by side (each source by one of them) and come back in manifest order, so the
-    result is the same as reading them one after the other. A :class:`ParseError` of a strict read
+    result is the same as reading them one after the other. A :class:`~kg.errors.ParseError` of a strict read
     is raised here as it would be in the calling process."""
     specs = manifest.sources
-    total = len(specs)
+    read = partial(read_source, strict=strict)
     n_workers = read_workers(specs, workers)
-    if n_workers <= 1:
-        out = []
-        for n, spec in enumerate(specs, start=1):
-            out.append(read_source(spec, strict=strict))
-            if progress:
-                progress("read sources", n, total)
-        return out
-    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=_worker_context())
+    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=_worker_context()) \
+        if n_workers > 1 else None
     out = []
     try:
-        for n, src in enumerate(pool.map(partial(read_source, strict=strict), specs), start=1):
+        for n, src in enumerate(pool.map(read, specs) if pool else map(read, specs), start=1):
             out.append(src)
             if progress:
-                progress("read sources", n, total)
-    except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
+                progress("read sources", n, len(specs))
+    finally:
+        if pool:
+            pool.shutdown(wait=True, cancel_futures=True)
     return out
 
 
