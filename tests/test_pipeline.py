@@ -99,3 +99,43 @@ def test_build_command_with_read_workers(tmp_path):
         meta = build_meta(store)
         counts.append((meta["triples"], meta["counts"]))
     assert counts[0] == counts[1]
+
+
+def test_the_cycle_collector_is_paused_for_a_step_and_resumed_after_it():
+    import gc
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), pipeline.cycle_collection_paused():
+        assert not gc.isenabled()
+        with pipeline.cycle_collection_paused():  # nested: the outer one resumes it
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+        raise RuntimeError("a failed step")
+    assert gc.isenabled()
+    gc.disable()  # a caller that paused it itself keeps it paused
+    try:
+        with pipeline.cycle_collection_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_reading_and_building_pause_the_collector_and_resume_it(manifest, tmp_path, monkeypatch):
+    import gc
+
+    from kg import build as build_mod
+
+    states = []
+    real_resolve = build_mod.resolve
+
+    def resolve(*args, **kwargs):
+        states.append(gc.isenabled())
+        return real_resolve(*args, **kwargs)
+
+    monkeypatch.setattr(build_mod, "resolve", resolve)
+    read_all(manifest, workers=2)
+    assert gc.isenabled()
+    result = build_mod.build(manifest, store=tmp_path / "store", base="http://example.org/")
+    assert states == [False] and gc.isenabled()
+    assert result.store.triples > 0
