@@ -106,13 +106,20 @@ class NamedQuery:
     text: str = ""
     path: str = ""
     binding: str = "inline"
-    # Where the SPARQL 1.1 form of a query that uses LATERAL is (queries/portable/NAME.rq), for
-    # engines that refuse LATERAL; read only when one does.
-    portable_path: Traversable | None = None
+    # Where the SPARQL 1.1 form of a query that uses LATERAL is (queries/portable/NAME.rq, or its
+    # stages NAME.1.rq, NAME.2.rq, ...), for engines that refuse LATERAL; read only when one does.
+    portable_paths: tuple[Traversable, ...] = ()
+
+    @property
+    def portable_stages(self) -> list[str]:
+        """The texts of the SPARQL 1.1 form: one query, or stages run in order until one finds a
+        row."""
+        return [p.read_text(encoding="utf-8") for p in self.portable_paths]
 
     @property
     def portable(self) -> str | None:
-        return None if self.portable_path is None else self.portable_path.read_text(encoding="utf-8")
+        """The SPARQL 1.1 form's text (its stages one after the other), or None."""
+        return "\n".join(self.portable_stages) if self.portable_paths else None
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -142,7 +149,7 @@ def catalog(directory: str | Path | Traversable | None = None) -> dict[str, Name
         if entry.name.endswith(".rq") and not entry.name.startswith("."):
             name = entry.name[:-3]
             found[name] = parse(entry.read_text(encoding="utf-8"), name=name, path=str(entry))
-            found[name].portable_path = portable.get(name)
+            found[name].portable_paths = portable.get(name, ())
     return found
 
 
@@ -734,11 +741,15 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
 )}
 
 
-def execute(store: StoreLike, query: NamedQuery, binding: Binding, *, base: str = ""
-            ) -> QueryResult:
-    """Run a query with bound parameters."""
+def execute(store: StoreLike, query: NamedQuery, binding: Binding, *, base: str = "",
+            portable: bool = False) -> QueryResult:
+    """Run a query with bound parameters; ``portable``: its SPARQL 1.1 form, the one an engine
+    without LATERAL answers (the query itself if it has none)."""
     try:
-        solutions = _query(store, query, binding)
+        if portable and query.portable_paths:
+            solutions = run_portable(store, query, binding)
+        else:
+            solutions = _query(store, query, binding)
     except SyntaxError as exc:
         raise QueryError(f"{query.path or query.name}: SPARQL syntax error: {exc}") from None
     except RuntimeError as exc:
@@ -748,7 +759,7 @@ def execute(store: StoreLike, query: NamedQuery, binding: Binding, *, base: str 
         raise QueryError(f"{query.path or query.name}: {message}") from None
     except OSError as exc:
         raise QueryError(f"{query.name}: cannot read the store: {exc}") from None
-    if not isinstance(solutions, QuerySolutions):
+    if not isinstance(solutions, QuerySolutions | FoundRows):
         raise QueryError(f"{query.path or query.name}: a named query must return solutions "
                          "(a table)")
     hidden = {p.name for p in query.params}
@@ -765,12 +776,36 @@ def execute(store: StoreLike, query: NamedQuery, binding: Binding, *, base: str 
     return QueryResult(columns=columns, rows=rows, query=query, params=binding.values, base=base)
 
 
+@dataclass
+class FoundRows:
+    """The rows of a stage of a query's SPARQL 1.1 form, read to learn that there were some."""
+
+    variables: list[Variable]
+    rows: list[Any]
+
+    def __iter__(self):
+        return iter(self.rows)
+
+
 def _query(store: StoreLike, query: NamedQuery, binding: Binding) -> Any:
     """The query, or its SPARQL 1.1 form on an engine that refuses LATERAL."""
-    path = query.portable_path
-    portable = None if path is None else (lambda: path.read_text(encoding="utf-8"))
+    portable = (lambda: run_portable(store, query, binding)) if query.portable_paths else None
     return lateral_or_portable(store, query.text, portable,
                                lambda text: _query_text(store, text, query, binding))
+
+
+def run_portable(store: StoreLike, query: NamedQuery, binding: Binding) -> Any:
+    """The query's SPARQL 1.1 form: its one query, or its stages in order, up to the first that
+    finds a row (the last one's answer, rows or none, otherwise)."""
+    stages = query.portable_stages
+    for text in stages[:-1]:
+        solutions = _query_text(store, text, query, binding)
+        if not isinstance(solutions, QuerySolutions):
+            return solutions
+        rows = list(solutions)
+        if rows:
+            return FoundRows(variables=list(solutions.variables), rows=rows)
+    return _query_text(store, stages[-1], query, binding)
 
 
 def _query_text(store: StoreLike, text: str, query: NamedQuery, binding: Binding) -> Any:

@@ -12,6 +12,7 @@ from kg.graph.remote import RemoteStore, endpoints
 from kg.graph.sparqltext import bind_values
 
 from .engines import oxigraph_server, virtuoso_available, virtuoso_server
+from .test_queries import chain  # noqa: F401 - the embedded chain graph, a fixture
 
 BASE = "http://localhost:8080/"
 
@@ -28,16 +29,19 @@ def embedded(manifest, tmp_path_factory):
     return store_mod.open_store(path)
 
 
-@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
-def remote(request, manifest, tmp_path_factory):
-    directory = tmp_path_factory.mktemp(request.param)
-    if request.param == "virtuoso":
+def server(engine: str, directory):
+    """A server of ``engine`` ('oxigraph' or 'virtuoso') on 127.0.0.1 with its files in ``directory``
+    (the test is skipped where Virtuoso is not installed)."""
+    if engine == "virtuoso":
         if not virtuoso_available():
             pytest.skip("Virtuoso (Debian package virtuoso-opensource) is not installed")
-        server = virtuoso_server(directory)
-    else:
-        server = oxigraph_server(directory)
-    with server as spec:
+        return virtuoso_server(directory)
+    return oxigraph_server(directory)
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def remote(request, manifest, tmp_path_factory):
+    with server(request.param, tmp_path_factory.mktemp(request.param)) as spec:
         build(manifest, store=spec, base=BASE)
         yield spec
 
@@ -72,6 +76,9 @@ def test_parameters_bind_the_same_on_both(remote, embedded):
     ("coauthors-per-venue", {"person": "Max Zimmer"}),
     ("coauthors-per-venue", {"person": "Max Zimmer", "venue": "ICLR"}),
     ("single-source-works", {"source": "aggregator", "limit": "3", "offset": "2"}),
+    ("coauthor-network", {"min_works": "2", "limit": "10", "offset": "3"}),
+    ("collaboration-path", {"person": "Theresa Ziemke", "other": "Ibrahim Fayad"}),
+    ("collaboration-path", {"person": "Theresa Ziemke", "other": "Kai Nagel"}),
 ])
 def test_named_queries_answer_the_same_on_both(remote, embedded, name, params):
     """Queries with LATERAL run as they are on Oxigraph, and in their SPARQL 1.1 form on Virtuoso,
@@ -188,3 +195,36 @@ def test_the_web_app_serves_a_remote_store(remote, embedded):
     finally:
         server.close()
         close_app(app)
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def chain_remote(request, tmp_path_factory):
+    """The chain graph of tests/test_queries.py (paths of one to four steps) on a server."""
+    from kg.graph.mapping import Mapper
+
+    from .test_queries import CHAIN_BASE, chain_resolution
+
+    with server(request.param, tmp_path_factory.mktemp("chain-" + request.param)) as spec:
+        quads = Mapper(CHAIN_BASE).quads(chain_resolution())
+        RemoteStore(spec, base=CHAIN_BASE).build(quads, base=CHAIN_BASE)
+        yield spec
+
+
+def test_collaboration_path_at_every_distance_on_a_server(chain_remote, chain):  # noqa: F811
+    """On Virtuoso, which refuses LATERAL, the path comes from the SPARQL 1.1 form in stages: the
+    same rows as the embedded store's at one to four steps, and none beyond."""
+    from kg import queries
+
+    from .test_queries import CHAIN_BASE, CHAIN_PEOPLE
+
+    remote_store = RemoteStore(chain_remote, base=CHAIN_BASE)
+    hops = set()
+    for other in sorted(set(CHAIN_PEOPLE.values()) - {"Sam Same", "Anna Ash"}):
+        params = {"person": "Anna Ash", "other": other}
+        got = queries.run(remote_store, "collaboration-path", params, base=CHAIN_BASE)
+        want = queries.run(chain, "collaboration-path", params, base=CHAIN_BASE)
+        assert [[getattr(row[c], "value", None) for c in got.columns] for row in got.rows] == \
+            [[getattr(row[c], "value", None) for c in want.columns] for row in want.rows]
+        hops |= {r["hops"].value for r in want.rows}
+    assert hops == {"1", "2", "3", "4"}
+    assert remote_store.without_lateral == chain_remote.startswith("virtuoso")

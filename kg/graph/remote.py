@@ -84,13 +84,14 @@ def endpoints(spec: str) -> Endpoints:
 T = TypeVar("T")
 
 
-def lateral_or_portable(store: object, text: str, portable: Callable[[], str] | None,
+def lateral_or_portable(store: object, text: str, portable: Callable[[], T] | None,
                         run: Callable[[str], T]) -> T:
     """``run(text)``, a query that may use LATERAL (SPARQL 1.2 draft). A remote engine that refuses
-    LATERAL gets ``run(portable())``, the query's SPARQL 1.1 form, where there is one, and from then
-    on gets it straight away. The embedded store parses LATERAL: its errors are the query's own."""
+    LATERAL gets ``portable()``, which runs the query's SPARQL 1.1 form, where there is one, and
+    from then on gets it straight away. The embedded store parses LATERAL: its errors are the
+    query's own."""
     if portable is not None and getattr(store, "without_lateral", False):
-        return run(portable())
+        return portable()
     try:
         return run(text)
     except (KGError, SyntaxError) as exc:
@@ -98,7 +99,7 @@ def lateral_or_portable(store: object, text: str, portable: Callable[[], str] | 
                 "LATERAL" not in str(exc).upper():
             raise
         store.without_lateral = True
-    return run(portable())
+    return portable()
 
 
 class RemoteStore:

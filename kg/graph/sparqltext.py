@@ -146,10 +146,29 @@ def _where_groups(query: str) -> tuple[int, ...]:
     return tuple(inserts)
 
 
-def portable_forms(folder: Traversable) -> dict[str, Traversable]:
-    """The SPARQL 1.1 forms kept beside a folder of queries that use LATERAL (``portable/NAME.rq``),
-    by query name."""
+def portable_forms(folder: Traversable) -> dict[str, tuple[Traversable, ...]]:
+    """The SPARQL 1.1 forms kept beside a folder of queries that use LATERAL, by query name:
+    ``portable/NAME.rq``, or a form in stages ``portable/NAME.1.rq``, ``NAME.2.rq``, ... (run in
+    that order until one finds a row: a search by increasing depth, which SPARQL 1.1 cannot stop
+    early within one query)."""
     sub = folder / "portable"
     if not sub.is_dir():
         return {}
-    return {e.name[:-3]: e for e in sub.iterdir() if e.name.endswith(".rq")}
+    found: dict[str, list[tuple[int, Traversable]]] = {}
+    for e in sub.iterdir():
+        if not e.name.endswith(".rq"):
+            continue
+        stem = e.name[:-3]
+        name, _, stage = stem.rpartition(".")
+        if name and stage.isdigit():
+            found.setdefault(name, []).append((int(stage), e))
+        else:
+            found.setdefault(stem, []).append((0, e))
+    forms = {}
+    for name, entries in found.items():
+        stages = sorted(entries, key=lambda se: se[0])
+        if len(stages) > 1 and stages[0][0] == 0:
+            raise QueryError(f"{sub}: {name}.rq and {name}.N.rq: a portable form is one file or "
+                             "numbered stages, not both")
+        forms[name] = tuple(e for _, e in stages)
+    return forms

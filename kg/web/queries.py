@@ -90,7 +90,9 @@ def local_queries() -> dict[str, LocalQuery]:
             name = entry.name[:-3]
             q = _parse(name, entry.read_text(encoding="utf-8"))
             if name in portable:
-                q = replace(q, portable=portable[name].read_text(encoding="utf-8"))
+                if len(portable[name]) > 1:
+                    raise QueryError(f"{name}: page queries have a single portable form")
+                q = replace(q, portable=portable[name][0].read_text(encoding="utf-8"))
             found[name] = q
     return found
 
@@ -105,8 +107,10 @@ def query(name: str) -> LocalQuery:
 def _query(store: Store, q: LocalQuery, subs: dict) -> Any:
     """The query, or its SPARQL 1.1 form on an engine that refuses LATERAL."""
     portable = q.portable
-    return lateral_or_portable(store, q.text, None if portable is None else (lambda: portable),
-                               lambda text: store.query(text, substitutions=subs))
+    return lateral_or_portable(
+        store, q.text,
+        None if portable is None else (lambda: store.query(portable, substitutions=subs)),
+        lambda text: store.query(text, substitutions=subs))
 
 
 def select(store: Store, name: str, **params: NamedNode | Literal) -> list[dict[str, Any]]:
