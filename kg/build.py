@@ -12,7 +12,7 @@ from pyoxigraph import Quad
 from .graph import store as store_mod
 from .graph.mapping import Mapper
 from .manifest import Manifest
-from .pipeline import cycle_collection_paused, default_curation, read_all
+from .pipeline import default_curation, read_all
 from .progress import Progress
 from .resolve import Curation, Resolution, resolve
 
@@ -36,14 +36,12 @@ def resolve_sources(manifest: Manifest, *, strict: bool = False, curation: Curat
                     links=None, progress: Progress | None = None, workers: int = 0) -> Resolution:
     """Read (``workers``: see :func:`kg.pipeline.read_workers`) and resolve the manifest's sources,
     then apply the curated ``links``."""
-    with cycle_collection_paused():
-        inputs = read_all(manifest, strict=strict, progress=progress, workers=workers)
-        res = resolve(inputs,
-                      curation=curation if curation is not None else default_curation(manifest),
-                      progress=progress)
-        del inputs  # the resolution holds the records; the per-source lists are no longer needed
-        if links is not None:
-            links.apply(res)
+    inputs = read_all(manifest, strict=strict, progress=progress, workers=workers)
+    res = resolve(inputs, curation=curation if curation is not None else default_curation(manifest),
+                  progress=progress)
+    del inputs  # the resolution holds the records; the per-source lists are no longer needed
+    if links is not None:
+        links.apply(res)
     return res
 
 
@@ -58,20 +56,18 @@ def build(manifest: Manifest, *, store: str | Path, base: str, strict: bool = Fa
     started = time.perf_counter()
     timings: dict[str, float] = {}
     say = step or (lambda _msg: None)
-    with cycle_collection_paused():
-        say("reading and resolving sources")
-        t = time.perf_counter()
-        res = resolve_sources(manifest, strict=strict, curation=curation, links=links,
-                              progress=progress, workers=workers)
-        timings["resolve"] = time.perf_counter() - t
-        say("loading the graph")
-        t = time.perf_counter()
-        mapper = Mapper(base)
-        meta = {"base": mapper.base, "counts": res.counts(),
-                "sources": {s.id: s.filename for s in res.sources.values()}}
-        info = store_mod.build(store, _then(mapper.quads(res, progress=progress), progress),
-                               meta=meta)
-        timings["load"] = time.perf_counter() - t
+    say("reading and resolving sources")
+    t = time.perf_counter()
+    res = resolve_sources(manifest, strict=strict, curation=curation, links=links,
+                          progress=progress, workers=workers)
+    timings["resolve"] = time.perf_counter() - t
+    say("loading the graph")
+    t = time.perf_counter()
+    mapper = Mapper(base)
+    meta = {"base": mapper.base, "counts": res.counts(),
+            "sources": {s.id: s.filename for s in res.sources.values()}}
+    info = store_mod.build(store, _then(mapper.quads(res, progress=progress), progress), meta=meta)
+    timings["load"] = time.perf_counter() - t
     return BuildResult(resolution=res, store=info, seconds=time.perf_counter() - started,
                        timings=timings)
 

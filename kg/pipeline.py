@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
@@ -19,26 +16,6 @@ from .progress import Progress
 from .resolve import Curation, Resolution, SourceRecords, load_curation, resolve
 from .resolve.model import SourceInfo
 from .sources import SourceContext
-
-
-@contextmanager
-def cycle_collection_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused for a bulk step (reading, resolving, loading).
-
-    Such a step allocates tens of millions of objects that live until it ends (records, the
-    resolution, quads on their way to the store) and makes almost no reference cycles: the
-    collector found about 2,000 objects to free in a whole build of the ACL Anthology. Yet each of
-    its full passes walks every live object, so with it running the build took about 20 s (a
-    tenth) longer. Reference counting frees everything else as usual; the few cycles are collected
-    once the collector runs again. Nested uses leave it to the outermost to resume it."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def context_for(spec: SourceSpec, *, strict: bool = False) -> SourceContext:
@@ -109,20 +86,17 @@ def read_all(manifest: Manifest, *, strict: bool = False, progress: Progress | N
     specs = manifest.sources
     read = partial(read_source, strict=strict)
     n_workers = read_workers(specs, workers)
-    # A worker lives for this one read, so it pauses its collector for good (see
-    # cycle_collection_paused).
-    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=_worker_context(),
-                               initializer=gc.disable) if n_workers > 1 else None
+    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=_worker_context()) \
+        if n_workers > 1 else None
     out = []
-    with cycle_collection_paused():
-        try:
-            for n, src in enumerate(pool.map(read, specs) if pool else map(read, specs), start=1):
-                out.append(src)
-                if progress:
-                    progress("read sources", n, len(specs))
-        finally:
-            if pool:
-                pool.shutdown(wait=True, cancel_futures=True)
+    try:
+        for n, src in enumerate(pool.map(read, specs) if pool else map(read, specs), start=1):
+            out.append(src)
+            if progress:
+                progress("read sources", n, len(specs))
+    finally:
+        if pool:
+            pool.shutdown(wait=True, cancel_futures=True)
     return out
 
 
@@ -136,7 +110,5 @@ def default_curation(manifest: Manifest) -> Curation | None:
 
 def resolve_manifest(manifest: Manifest, *, strict: bool = False,
                      curation: Curation | None = None) -> Resolution:
-    with cycle_collection_paused():
-        inputs = read_all(manifest, strict=strict)
-        return resolve(inputs,
-                       curation=curation if curation is not None else default_curation(manifest))
+    inputs = read_all(manifest, strict=strict)
+    return resolve(inputs, curation=curation if curation is not None else default_curation(manifest))
