@@ -116,11 +116,6 @@ class NamedQuery:
         row."""
         return [p.read_text(encoding="utf-8") for p in self.portable_paths]
 
-    @property
-    def portable(self) -> str | None:
-        """The SPARQL 1.1 form's text (its stages one after the other), or None."""
-        return "\n".join(self.portable_stages) if self.portable_paths else None
-
     def param(self, name: str) -> Param:
         for p in self.params:
             if p.name == name:
@@ -797,15 +792,15 @@ def _query(store: StoreLike, query: NamedQuery, binding: Binding) -> Any:
 def run_portable(store: StoreLike, query: NamedQuery, binding: Binding) -> Any:
     """The query's SPARQL 1.1 form: its one query, or its stages in order, up to the first that
     finds a row (the last one's answer, rows or none, otherwise)."""
-    stages = query.portable_stages
-    for text in stages[:-1]:
-        solutions = _query_text(store, text, query, binding)
+    *earlier, last = query.portable_paths  # each stage is read only when it runs
+    for path in earlier:
+        solutions = _query_text(store, path.read_text(encoding="utf-8"), query, binding)
         if not isinstance(solutions, QuerySolutions):
             return solutions
         rows = list(solutions)
         if rows:
             return FoundRows(variables=list(solutions.variables), rows=rows)
-    return _query_text(store, stages[-1], query, binding)
+    return _query_text(store, last.read_text(encoding="utf-8"), query, binding)
 
 
 def _query_text(store: StoreLike, text: str, query: NamedQuery, binding: Binding) -> Any:

@@ -1046,7 +1046,7 @@ def test_inline_and_substituted_parameters_give_the_same_rows(seed, name):
 # ----------------------------------------------------------------------------------------------
 # The SPARQL 1.1 forms (queries/portable/), run where an engine refuses LATERAL, give the same rows.
 
-PORTABLE_QUERIES = sorted(n for n, q in queries.catalog().items() if q.portable)
+PORTABLE_QUERIES = sorted(n for n, q in queries.catalog().items() if q.portable_paths)
 
 
 def test_the_listed_queries_have_a_portable_form():
