@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
@@ -160,15 +160,15 @@ def given_compatible(ta: tuple[str, ...], tb: tuple[str, ...]) -> bool:
     (True, False)
     >>> given_compatible(("jun-ichi",), ("junichi",)), given_compatible(("una",), ("una", "m"))
     (True, True)
-    >>> given_compatible(("ting",), ("ting-wei",))
-    False
+    >>> given_compatible(("ting",), ("ting-wei",)), given_compatible(("chew", "lim"), ("chew-lim",))
+    (False, True)
     """
     if not ta or not tb or ta == tb:
         return True
+    if "".join(ta).replace("-", "") == "".join(tb).replace("-", ""):
+        return True  # one name written in one piece, hyphenated or in two ('Chew Lim', 'Chew-Lim')
     if not _unit_match(ta[0], tb[0]):
         return False
-    if "".join(ta).replace("-", "") == "".join(tb).replace("-", ""):
-        return True
     # The other names of the shorter list must each match, in order, a name of the longer one.
     short, long_ = sorted((ta[1:], tb[1:]), key=len)
     rest = iter(long_)
@@ -176,17 +176,19 @@ def given_compatible(ta: tuple[str, ...], tb: tuple[str, ...]) -> bool:
 
 
 def nickname_compatible(ta: tuple[str, ...], tb: tuple[str, ...], *,
-                        names: Container[str] = ()) -> bool:
+                        compound: Callable[[str, str], bool] | None = None) -> bool:
     """Given names that may be one name and its short form: the same, or first names of which one
     is the start of the other, at least two letters longer, or with a diminutive ending ('Dan' ~
     'Daniel', 'Kathy' ~ 'Kathleen'), the rest compatible. Only strong evidence links such names.
-    When the letters the long form adds are a given name of their own (in ``names``), the long form
-    is a name made of two ('Yue' and 'Wei' in 'Yuewei'), not a longer form of the short one.
+    When ``compound(start, rest)`` says the long form is a name made of two ('Yue' and 'Wei' in
+    'Yuewei', 'Anne' and 'Marie' in 'Annemarie'), it is not a longer form of the short one.
 
     >>> nickname_compatible(("dan",), ("daniel",)), nickname_compatible(("kathy",), ("kathleen",))
     (True, True)
     >>> nickname_compatible(("max",), ("moritz",)), nickname_compatible(("yan",), ("yang",))
     (False, False)
+    >>> nickname_compatible(("yue",), ("yuewei",), compound=lambda start, rest: rest == "wei")
+    False
     """
     if given_compatible(ta, tb):
         return True
@@ -196,7 +198,8 @@ def nickname_compatible(ta: tuple[str, ...], tb: tuple[str, ...], *,
     n = 0
     while n < len(short) and short[n] == long_[n]:
         n += 1
-    if n < 3 or short[n:] not in ("", "y", "ie") or len(long_) - n < 2 or long_[n:] in names:
+    if n < 3 or short[n:] not in ("", "y", "ie") or len(long_) - n < 2 or (
+            compound is not None and compound(long_[:n], long_[n:])):
         return False
     return given_compatible((long_,) + ta[1:], (long_,) + tb[1:])
 
@@ -299,6 +302,19 @@ class PersonClusterer:
                 if p.key and len(p.given) > 1}
         by_full = Counter(g for _, g in full)
         self._given_names = {g for g, n in by_given.items() if n >= NAME_OF_ITS_OWN}
+        self._by_given = by_given
+        # Given names seen written in two parts ('Anne-Marie', 'Xiao Ming'): a long form made of
+        # such parts is a name of two.
+        self._split: set[tuple[str, str]] = set()
+        for forms in set(self.forms):
+            for p in forms:
+                u = p.given
+                if len(u) >= 2 and not _initials(u[0]) and not _initials(u[1]):
+                    self._split.add((u[0].replace("-", ""), u[1].replace("-", "")))
+                for x in u:
+                    if x.count("-") == 1 and not _initials(x):
+                        a, b = x.split("-")
+                        self._split.add((a, b))
         # A small collection says little about how common a name is: the counts are taken against
         # at least a few thousand names, so a name seen twice among ten is not called common.
         total = len(names) + PRIOR_NAMES
@@ -321,7 +337,15 @@ class PersonClusterer:
         return self.amb[i]
 
     def _nickname(self, ta: tuple[str, ...], tb: tuple[str, ...]) -> bool:
-        return nickname_compatible(ta, tb, names=self._given_names)
+        return nickname_compatible(ta, tb, compound=self._compound)
+
+    def _compound(self, start: str, rest: str) -> bool:
+        """Is ``start + rest`` a given name made of two? When ``rest`` is a given name of its own
+        and the two are seen written apart ('Anne-Marie'), or the whole is rare as a given name
+        ('Yuewei'): a whole carried by many people ('Alexander', 'Christian') is a name of its own,
+        whose start is its short form ('Alex', 'Chris')."""
+        return rest in self._given_names and (
+            (start, rest) in self._split or self._by_given[start + rest] < NAME_OF_ITS_OWN)
 
     # -- coauthor keys ----------------------------------------------------------------------------
     def _key(self, text: str, adjust: float) -> int:
@@ -484,6 +508,14 @@ class PersonClusterer:
         return any((a.family == b.family or (a.key and a.key == b.key)) and fits(a.given, b.given)
                    for a in self.forms[i] for b in self.forms[j])
 
+    def _givens_fit(self, x: int, y: int) -> bool:
+        """Can persons x and y (roots) merge as far as all their given names go? ('A. Waibel' fits
+        'Alexander Waibel', but not once it is one person with 'Alex Waibel': only the evidence a
+        short form needs links those.)"""
+        gx = self.given.get(x) or [p.given for p in self.forms[x]]
+        gy = self.given.get(y) or [p.given for p in self.forms[y]]
+        return all(given_compatible(a, b) for a in gx for b in gy)
+
     def _cluster_links(self, blocks: dict[str, list[int]], order: list[str], ticker: Ticker
                        ) -> None:
         """Persons formed so far, compared as wholes inside each block: the union of their
@@ -515,7 +547,7 @@ class PersonClusterer:
             for (x, y), score in self._shared_scores(inverted, chain_hubs=False).items():
                 if score < LINK_RARE:
                     continue
-                if self._names_fit(x, y):
+                if self._names_fit(x, y) and self._givens_fit(x, y):
                     rare = min(self.amb[x], self.amb[y]) < RARE
                     if score >= (LINK_RARE if rare else LINK_COMMON):
                         links.append((10 + score, x, y, "shared coauthors"))
