@@ -155,6 +155,31 @@ def test_long_form_of_a_common_name_is_no_name_of_two():
     assert not same(res, ("e", 0), ("f", 0))
 
 
+def test_variant_spellings_need_many_shared_coauthors():
+    """A doubled letter, a dropped letter: one name printed two ways, linked on the evidence a
+    short form needs; on one shared coauthor, or when both the given and the family name differ,
+    they stay apart."""
+    many = ["Percy Liang", "Christopher Potts", "James H. Martin"]
+    res = resolved(
+        rec("a", ["Phillippe Lanterne", *many], title="Aligning sentences"),
+        rec("b", ["Philippe Lanterne", *many], title="Aligning words"),
+        rec("c", ["Pushpak Bhattacharyya", *many], title="Wordnets for Hindi"),
+        rec("d", ["Pushpak Bhattacharya", *many], title="Wordnets for Marathi"),
+        rec("e", ["Eiichiro Sumikawa", "Percy Liang"], title="Translating speech"),
+        rec("f", ["Eiichro Sumikawa", "Percy Liang"], title="Translating patents"),
+        rec("g", ["Matthieu Constantin", *many], title="Multiword expressions"),
+        rec("h", ["Mathieu Konstantin", *many], title="Multiword lexicons"),
+        rec("i", ["Yang Zhou", *many], title="Dialogue states"),
+        rec("j", ["Yan Zhou", *many], title="Dialogue acts"))
+    assert same(res, ("a", 0), ("b", 0))
+    assert same(res, ("c", 0), ("d", 0))
+    assert not same(res, ("e", 0), ("f", 0))  # one shared coauthor is not enough
+    assert not same(res, ("g", 0), ("h", 0))  # both names differ
+    assert not same(res, ("i", 0), ("j", 0))  # 'Yang' and 'Yan' are two names
+    person = next(p for p in res.persons if p.path == person_of(res, "c", 0))
+    assert any("variant spelling" in e for e in person.evidence)
+
+
 def _crowd() -> list[Record]:
     """Many distinct people sharing the family name Wang or the given name Wei, so that 'Wei Wang'
     is a common name in this collection."""

@@ -36,6 +36,8 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import NamedTuple
 
+from rapidfuzz.distance import DamerauLevenshtein
+
 from ..names import fullness
 from ..progress import Progress, Ticker
 from ..records import PersonName
@@ -67,9 +69,15 @@ RARE_ODDS = 5.0  # a name this rare (odds of a chance namesake below e^-5) links
 PRIOR_NAMES = 2000  # see _name_statistics
 HUB = 60  # a coauthor or feature shared by more holders than this is too common to pair them on  # a coauthor shared by more slots of one block than this links them in a chain
 
+# A name at least this long may be printed with one letter added, dropped, changed or two swapped
+# ('Eiichro' for 'Eiichiro', 'Bhattacharya' for 'Bhattacharyya'); with doubled letters made single,
+# one at least `DOUBLE_LEN` long ('Haris' for 'Harris'). Only the evidence a short form needs links them.
+SPELLING_LEN = 6
+DOUBLE_LEN = 4
 SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "2nd", "3rd", "4th"}
 _NON_WORD = re.compile(r"[\W_]+")
 _UMLAUT = re.compile(r"([aou])e")
+_DOUBLE = re.compile(r"(\w)\1+")
 
 
 def _ufold(text: str) -> str:
@@ -202,6 +210,40 @@ def nickname_compatible(ta: tuple[str, ...], tb: tuple[str, ...], *,
             compound is not None and compound(long_[:n], long_[n:])):
         return False
     return given_compatible((long_,) + ta[1:], (long_,) + tb[1:])
+
+
+def near_spelling(x: str, y: str) -> bool:
+    """Two folded names that may be one name printed two ways: the same with doubled letters made
+    single ('phillippe' ~ 'philippe'), or, both at least `SPELLING_LEN` letters long, one letter
+    added, dropped or changed, or two swapped ('eiichro' ~ 'eiichiro', 'guenter' ~ 'gunter'). The
+    first letter is never in question.
+
+    >>> near_spelling("harris", "haris"), near_spelling("bhattacharya", "bhattacharyya")
+    (True, True)
+    >>> near_spelling("eiichro", "eiichiro"), near_spelling("yang", "yan"), near_spelling("lee", "le")
+    (True, False, False)
+    """
+    x, y = x.replace("-", ""), y.replace("-", "")
+    if x == y:
+        return True
+    if x[:1] != y[:1]:
+        return False
+    short = min(len(x), len(y))
+    if short >= DOUBLE_LEN and _DOUBLE.sub(r"\1", x) == _DOUBLE.sub(r"\1", y):
+        return True
+    return short >= SPELLING_LEN and DamerauLevenshtein.distance(x, y, score_cutoff=1) <= 1
+
+
+def spelling_compatible(ta: tuple[str, ...], tb: tuple[str, ...]) -> bool:
+    """Given names of which one may be the other misspelt: first names near in spelling
+    (:func:`near_spelling`), the rest compatible.
+
+    >>> spelling_compatible(("phillippe",), ("philippe",)), spelling_compatible(("max",), ("mux",))
+    (True, False)
+    """
+    if not ta or not tb or _initials(ta[0]) or _initials(tb[0]) or not near_spelling(ta[0], tb[0]):
+        return False
+    return given_compatible((ta[0],) + ta[1:], (ta[0],) + tb[1:])
 
 
 def names_compatible(a: PersonName, b: PersonName) -> bool:
@@ -337,7 +379,8 @@ class PersonClusterer:
         return self.amb[i]
 
     def _nickname(self, ta: tuple[str, ...], tb: tuple[str, ...]) -> bool:
-        return nickname_compatible(ta, tb, compound=self._compound)
+        """Given names a short form or a variant spelling may join (on strong evidence only)."""
+        return nickname_compatible(ta, tb, compound=self._compound) or spelling_compatible(ta, tb)
 
     def _compound(self, start: str, rest: str) -> bool:
         """Is ``start + rest`` a given name made of two? When ``rest`` is a given name of its own
@@ -440,6 +483,7 @@ class PersonClusterer:
         for k, families in by_key.items():
             if len(families) > 1:
                 joined["k:" + k] = sorted(set(members_by_key[k]))
+        joined.update(_near_family_blocks(blocks))
         joined_order = sorted(joined)
         ticker = Ticker(progress, "resolve people",
                         sum(len(m) for m in blocks.values()) +
@@ -504,8 +548,20 @@ class PersonClusterer:
         self._apply(links)
 
     def _names_fit(self, i: int, j: int, *, nickname: bool = False) -> bool:
+        """Could slots (or persons) i and j carry one name? With ``nickname``, also a short form or
+        a variant spelling of the given name, or a variant spelling of the family name with
+        compatible given names -- never both at once."""
         fits = self._nickname if nickname else given_compatible
-        return any((a.family == b.family or (a.key and a.key == b.key)) and fits(a.given, b.given)
+        return any(fits(a.given, b.given) if a.family == b.family or (a.key and a.key == b.key)
+                   else nickname and near_spelling(a.family, b.family) and
+                   given_compatible(a.given, b.given)
+                   for a in self.forms[i] for b in self.forms[j])
+
+    def _short_form(self, i: int, j: int) -> bool:
+        """Do i and j fit as one family name with a given name and its short form (rather than
+        as a variant spelling)?"""
+        return any(a.family == b.family and nickname_compatible(a.given, b.given,
+                                                                compound=self._compound)
                    for a in self.forms[i] for b in self.forms[j])
 
     def _givens_fit(self, x: int, y: int) -> bool:
@@ -554,7 +610,9 @@ class PersonClusterer:
                 elif score >= NICKNAME_LINK and self._names_fit(x, y, nickname=True):
                     shared = len(coauthors[x] & coauthors[y])
                     if shared >= NICKNAME_SHARE * min(len(coauthors[x]), len(coauthors[y])):
-                        nicknames.append((score, x, y, "short form of a name; shared coauthors"))
+                        nicknames.append((score, x, y, "short form of a name; shared coauthors"
+                                          if self._short_form(x, y) else
+                                          "variant spelling of a name; shared coauthors"))
             if self._stats is not None:
                 links += self._profile_links(roots, clusters, self._stats)
             self._apply(links)
@@ -681,6 +739,38 @@ class _FeatureStats:
     weight: list[float]  # per feature: -log of the share of works that have it
     series: dict[int, float]
     words: dict[int, float]
+
+
+def _near_family_blocks(blocks: dict[str, list[int]]) -> dict[str, list[int]]:
+    """Blocks joining family names that may be one printed two ways (:func:`near_spelling`), per
+    first initial: 'bhattacharyya|p' with 'bhattacharya|p'. Candidates meet on the name with
+    doubled letters made single, and on the name less any one letter (so that two names one edit
+    apart share a key) -- a cost linear in the number of distinct family names."""
+    families: dict[str, list[str]] = defaultdict(list)
+    for block in blocks:
+        family, _, initial = block.rpartition("|")
+        families[initial].append(family)
+    out: dict[str, list[int]] = {}
+    for initial, names in families.items():
+        by_key: dict[str, list[str]] = defaultdict(list)
+        for f in names:
+            if len(f) >= DOUBLE_LEN:
+                by_key["=" + _DOUBLE.sub(r"\1", f)].append(f)
+            if len(f) >= SPELLING_LEN:
+                by_key[f].append(f)
+                for k in range(len(f)):
+                    by_key[f[:k] + f[k + 1:]].append(f)
+        groups: set[tuple[str, ...]] = set()
+        for candidates in by_key.values():
+            if len(candidates) < 2:
+                continue
+            near = {f for f in candidates for g in candidates if f != g and near_spelling(f, g)}
+            if len(near) >= 2:
+                groups.add(tuple(sorted(near)))
+        for group in sorted(groups):
+            members = sorted({i for f in group for i in blocks[f"{f}|{initial}"]})
+            out["~" + "~".join(group) + "|" + initial] = members
+    return out
 
 
 def _to_compare(blocks: dict[str, list[int]], order: list[str], ticker: Ticker

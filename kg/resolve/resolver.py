@@ -520,7 +520,8 @@ class Resolver:
             owners.append(work)
         index_of = {id(s): i for i, s in enumerate(all_slots)}
         contexts = [self._context(work) for work in owners]
-        groups = PersonClusterer(all_slots, contexts=contexts).run(progress=self.progress)
+        clusterer = PersonClusterer(all_slots, contexts=contexts)
+        groups = clusterer.run(progress=self.progress)
         persons: list[Person] = []
         person_of: dict[int, Person] = {}
         counts: Counter[str] = Counter()
@@ -550,7 +551,7 @@ class Resolver:
                        family=" ".join(x for x in (best.particle, best.family) if x),
                        variants=sorted(variants - {display(best)}),
                        works=sorted({owners[all_slots[i].work].path for i in g}),
-                       identifiers=dict(ids))
+                       identifiers=dict(ids), evidence=clusterer.reasons(clusterer.uf.find(g[0])))
             persons.append(p)
             for i in g:
                 person_of[i] = p
