@@ -67,6 +67,9 @@ def test_family_keys_fold_accents_umlauts_and_suffixes():
     assert name_parts(carbonell).family == name_parts(parse_name("Jaime Carbonell")).family
     # Pinyin 'Xue' is a name of its own, not a transliterated 'Xü'.
     assert name_parts(parse_name("Wei Xue")).family != name_parts(parse_name("Wei Xu")).family
+    # Pinyin without diacritics writes 'ü' as 'v'.
+    assert name_parts(parse_name("Yajuan Lv")).family == name_parts(parse_name("Yajuan Lü")).family
+    assert name_parts(parse_name("Ivan Lvov")).family == "lvov"
     # A family name in another script keeps its letters.
     assert name_parts(parse_name("Иван Петров")).family == "петров"
 
@@ -178,6 +181,19 @@ def test_variant_spellings_need_many_shared_coauthors():
     assert not same(res, ("i", 0), ("j", 0))  # 'Yang' and 'Yan' are two names
     person = next(p for p in res.persons if p.path == person_of(res, "c", 0))
     assert any("variant spelling" in e for e in person.evidence)
+
+
+def test_leading_given_name_left_out_needs_many_shared_coauthors():
+    many = ["Percy Liang", "Christopher Potts", "James H. Martin"]
+    res = resolved(
+        rec("a", ["W. Detmar Meurling", *many], title="Learner corpora"),
+        rec("b", ["Detmar Meurling", *many], title="Reading comprehension"),
+        rec("c", ["Gary Geunbae Leem", "Percy Liang"], title="Dialogue managers"),
+        rec("d", ["Geunbae Leem", "Percy Liang"], title="Spoken language understanding"))
+    assert same(res, ("a", 0), ("b", 0))
+    assert not same(res, ("c", 0), ("d", 0))  # one shared coauthor is not enough
+    person = next(p for p in res.persons if p.path == person_of(res, "a", 0))
+    assert any("leading given name" in e for e in person.evidence)
 
 
 def _crowd() -> list[Record]:

@@ -78,6 +78,7 @@ SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "2nd", "3rd", "4th"}
 _NON_WORD = re.compile(r"[\W_]+")
 _UMLAUT = re.compile(r"([aou])e")
 _DOUBLE = re.compile(r"(\w)\1+")
+_PINYIN_V = re.compile(r"^([ln])v(e?)$")  # the syllables of 'ü' after l and n: lü, nü, lüe, nüe
 
 
 def _ufold(text: str) -> str:
@@ -127,6 +128,8 @@ def _parts(given: str, particle: str, family: str) -> NameParts:
     # 'Schuetze' is how 'Schütze' is written without the umlaut: both fold to 'schutze'.
     fam = [_UMLAUT.sub(r"\1", w) if len(w) >= 5 else w  # not pinyin 'Xue', 'Yue'
            for w in _ufold(f"{particle} {family}").split()]
+    # Pinyin written without diacritics puts 'v' for 'ü' ('Lv' for 'Lü'), which folds to 'u'.
+    fam = [_PINYIN_V.sub(r"\1u\2", w) for w in fam]
     while len(fam) > 1 and fam[-1] in SUFFIXES:
         fam.pop()
     units = given_units(given)
@@ -244,6 +247,21 @@ def spelling_compatible(ta: tuple[str, ...], tb: tuple[str, ...]) -> bool:
     if not ta or not tb or _initials(ta[0]) or _initials(tb[0]) or not near_spelling(ta[0], tb[0]):
         return False
     return given_compatible((ta[0],) + ta[1:], (ta[0],) + tb[1:])
+
+
+def leading_name_dropped(ta: tuple[str, ...], tb: tuple[str, ...]) -> bool:
+    """One person's given names printed once with and once without a leading name or initial
+    that the person does not go by: ('w', 'detmar') ~ ('detmar',), ('gary', 'geunbae') ~
+    ('geunbae',). The name that stays must be spelled out in both.
+
+    >>> leading_name_dropped(("w", "detmar"), ("detmar",)), leading_name_dropped(("w", "d"), ("d",))
+    (True, False)
+    """
+    for a, b in ((ta, tb), (tb, ta)):
+        if len(a) >= 2 and b and not _initials(a[1]) and not _initials(b[0]) and \
+                given_compatible(a[1:], b):
+            return True
+    return False
 
 
 def names_compatible(a: PersonName, b: PersonName) -> bool:
@@ -379,8 +397,10 @@ class PersonClusterer:
         return self.amb[i]
 
     def _nickname(self, ta: tuple[str, ...], tb: tuple[str, ...]) -> bool:
-        """Given names a short form or a variant spelling may join (on strong evidence only)."""
-        return nickname_compatible(ta, tb, compound=self._compound) or spelling_compatible(ta, tb)
+        """Given names a short form, a variant spelling or a leading name left out may join (on
+        strong evidence only)."""
+        return (nickname_compatible(ta, tb, compound=self._compound)
+                or spelling_compatible(ta, tb) or leading_name_dropped(ta, tb))
 
     def _compound(self, start: str, rest: str) -> bool:
         """Is ``start + rest`` a given name made of two? When ``rest`` is a given name of its own
@@ -484,6 +504,15 @@ class PersonClusterer:
             if len(families) > 1:
                 joined["k:" + k] = sorted(set(members_by_key[k]))
         joined.update(_near_family_blocks(blocks))
+        # 'W. Detmar Meurers' (block 'meurers|w') meets 'Detmar Meurers' (block 'meurers|d').
+        second: dict[str, set[int]] = defaultdict(set)
+        for i, forms in enumerate(self.forms):
+            for p in forms:
+                if p.family and len(p.given) >= 2 and not _initials(p.given[1]):
+                    second[f"{p.family}|{p.given[1][0]}"].add(i)
+        for k, members in second.items():
+            if k in blocks and not members <= set(blocks[k]):
+                joined["2:" + k] = sorted(members.union(blocks[k]))
         joined_order = sorted(joined)
         ticker = Ticker(progress, "resolve people",
                         sum(len(m) for m in blocks.values()) +
@@ -557,12 +586,14 @@ class PersonClusterer:
                    given_compatible(a.given, b.given)
                    for a in self.forms[i] for b in self.forms[j])
 
-    def _short_form(self, i: int, j: int) -> bool:
-        """Do i and j fit as one family name with a given name and its short form (rather than
-        as a variant spelling)?"""
-        return any(a.family == b.family and nickname_compatible(a.given, b.given,
-                                                                compound=self._compound)
-                   for a in self.forms[i] for b in self.forms[j])
+    def _loose_reason(self, i: int, j: int) -> str:
+        """Why i and j fit only loosely: a short form, a leading name left out, or a spelling."""
+        pairs = [(a, b) for a in self.forms[i] for b in self.forms[j] if a.family == b.family]
+        if any(nickname_compatible(a.given, b.given, compound=self._compound) for a, b in pairs):
+            return "short form of a name; shared coauthors"
+        if any(leading_name_dropped(a.given, b.given) for a, b in pairs):
+            return "a leading given name left out; shared coauthors"
+        return "variant spelling of a name; shared coauthors"
 
     def _givens_fit(self, x: int, y: int) -> bool:
         """Can persons x and y (roots) merge as far as all their given names go? ('A. Waibel' fits
@@ -610,9 +641,7 @@ class PersonClusterer:
                 elif score >= NICKNAME_LINK and self._names_fit(x, y, nickname=True):
                     shared = len(coauthors[x] & coauthors[y])
                     if shared >= NICKNAME_SHARE * min(len(coauthors[x]), len(coauthors[y])):
-                        nicknames.append((score, x, y, "short form of a name; shared coauthors"
-                                          if self._short_form(x, y) else
-                                          "variant spelling of a name; shared coauthors"))
+                        nicknames.append((score, x, y, self._loose_reason(x, y)))
             if self._stats is not None:
                 links += self._profile_links(roots, clusters, self._stats)
             self._apply(links)
