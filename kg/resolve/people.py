@@ -1,12 +1,14 @@
 """People: author slots of works linked into persons on evidence, never on a name alone.
 
 A *slot* is one author position of one work, holding every printed form the work's records gave it.
-Slots are compared only inside blocks of one family name and first initial, so the cost grows with the
-number of slots, not with its square. Two slots can be one person only when their names are compatible:
-the same family name (accents, case, particles, hyphens, transliterated umlauts and generational
-suffixes folded) and given names that can be the same ('M.' ~ 'Max', 'Jun-ichi' ~ 'Junichi', a missing
-middle name), never two different spelled-out names ('Max' ~ 'Moritz', 'Ting' ~ 'Ting-Wei'). They are
-linked when the evidence a person leaves says so, strongest first:
+Slots are compared only inside blocks of one family name and first initial (and, for persons compared
+as wholes, blocks joining family names one letter apart, or a second given name with the first initial
+of another), so the cost grows with the number of slots, not with its square. Two slots can be one
+person only when their names are compatible: the same family name (accents, case, particles, hyphens,
+transliterated umlauts, pinyin 'v' for 'ü' and generational suffixes folded) and given names that can
+be the same ('M.' ~ 'Max', 'Jun-ichi' ~ 'Junichi', 'Chew Lim' ~ 'Chew-Lim', a missing middle name),
+never two different spelled-out names ('Max' ~ 'Moritz', 'Ting' ~ 'Ting-Wei'). They are linked when
+the evidence a person leaves says so, strongest first:
 
 1. the same person identifier, or the same declared profile owner;
 2. shared coauthors: one coauthor whose name is rare, or more whose names are common or printed
@@ -14,9 +16,12 @@ linked when the evidence a person leaves says so, strongest first:
 3. persons formed so far, compared as wholes: shared coauthors again; for a name that is not common,
    the odds from the rarest venue series and title words they share and from publishing in the same
    years ('Jaime G. Carbonell' and 'Jaime Carbonell', 'X. Halkortal' and 'Xin Halkortal'); for a
-   very rare name, publishing in the same years; and a short form of a given name ('Dan' ~ 'Daniel')
-   only when they share many coauthors. A name split differently into given and family names
-   ('Marta R. | Costa-jussà', 'Marta | R. Costa-jussà') is compared by its whole spelling.
+   very rare name, publishing in the same years. Only when they share many coauthors: a short form
+   of a given name ('Dan' ~ 'Daniel', 'Alex' ~ 'Alexander'), a given or family name printed with a
+   letter added, dropped, changed or doubled ('Phillippe' ~ 'Philippe', 'Bhattacharya' ~
+   'Bhattacharyya'), or a leading given name some papers leave out ('W. Detmar' ~ 'Detmar'). A name
+   split differently into given and family names ('Marta R. | Costa-jussà', 'Marta | R.
+   Costa-jussà') is compared by its whole spelling.
 
 How common a name is comes from the collection itself: the number of distinct names that share its
 family name times the number that share its first given name (or its initial), over all distinct names
