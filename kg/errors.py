@@ -44,6 +44,10 @@ class StoreError(KGError):
     """The triple store cannot be opened, built or switched."""
 
 
+class UncertainUpdateError(StoreError):
+    """An update reached the server but no answer came back: it may have run, or still be running."""
+
+
 class BuildLockedError(StoreError):
     """Another build holds the store's lock."""
 

@@ -19,12 +19,13 @@ from urllib.parse import parse_qs, quote, urlsplit, urlunsplit
 
 import requests
 import requests.auth
+import urllib3.exceptions
 from pyoxigraph import (
     DefaultGraph, Literal, NamedNode, Quad, QueryResultsFormat, QueryTriples, RdfFormat, Triple,
     Variable, parse, parse_query_results, serialize,
 )
 
-from ..errors import KGError, StoreError
+from ..errors import KGError, StoreError, UncertainUpdateError
 from .namespaces import DCTERMS
 from .sparqltext import bind_values, query_form
 
@@ -103,16 +104,21 @@ def lateral_or_portable(store: object, text: str, portable: Callable[[], T] | No
 
 
 class RemoteStore:
-    """Queries and builds over HTTP. ``retries`` applies to connection errors, 429 and 5xx."""
+    """Queries and builds over HTTP. ``retries`` applies to connection errors, 429 and 5xx; an
+    update is sent again only when it cannot have reached the server (the connection was refused
+    or never made, or the server answered 429 or 503), since running it twice can undo it (a second
+    ``MOVE`` of a graph already moved empties its target). ``update_timeout`` bounds the wait for an
+    update's answer: replacing the live graphs of a large build takes the server minutes."""
 
     def __init__(self, spec: str, *, timeout: float = 120.0, retries: int = 4,
                  chunk_triples: int = 50_000, auth: tuple[str, str] | None = None,
-                 base: str | None = None) -> None:
+                 base: str | None = None, update_timeout: float = 3600.0) -> None:
         if not is_remote(spec):
             raise StoreError(f"{spec!r} is not a remote store (use e.g. oxigraph+http://host:port/)")
         self.spec = spec
         self.endpoints = endpoints(spec)
         self.timeout = timeout
+        self.update_timeout = update_timeout
         self.retries = retries
         self.chunk_triples = chunk_triples
         self.session = requests.Session()
@@ -135,18 +141,27 @@ class RemoteStore:
         self.without_lateral = False
 
     # -- HTTP ------------------------------------------------------------------------------------
-    def _request(self, method: str, url: str, **kwargs) -> requests.Response:
+    def _request(self, method: str, url: str, *, once: bool = False,
+                 timeout: float | None = None, **kwargs) -> requests.Response:
+        """``once``: a request that must not run twice (an update), retried only when it cannot
+        have reached the server."""
         delay = 0.5
+        timeout = timeout or self.timeout
         for attempt in range(self.retries + 1):
             try:
-                resp = self.session.request(method, url, timeout=self.timeout, **kwargs)
+                resp = self.session.request(method, url, timeout=timeout, **kwargs)
             except requests.RequestException as exc:
+                if once and not _never_sent(exc):
+                    raise UncertainUpdateError(
+                        f"{url}: the update was sent but no answer came back ({exc}); it may have "
+                        f"run or still be running on the server, so it was not sent again") from exc
                 if attempt == self.retries:
                     raise StoreError(f"{url}: cannot reach the SPARQL server: {exc}") from exc
             else:
                 if resp.status_code < 400:
                     return resp
-                if resp.status_code not in (429, 500, 502, 503, 504) or attempt == self.retries:
+                retry = (429, 503) if once else (429, 500, 502, 503, 504)
+                if resp.status_code not in retry or attempt == self.retries:
                     detail = resp.text.strip().splitlines()[0][:300] if resp.text.strip() else ""
                     raise StoreError(f"{url}: HTTP {resp.status_code} {detail}".rstrip())
                 retry_after = resp.headers.get("Retry-After", "")
@@ -217,7 +232,8 @@ class RemoteStore:
     def update(self, update: str) -> None:
         if self.endpoints.update is None:
             raise StoreError(f"{self.spec}: no update endpoint configured (add ?update=...)")
-        self._request("POST", self.endpoints.update, data={"update": update})
+        self._request("POST", self.endpoints.update, data={"update": update}, once=True,
+                      timeout=self.update_timeout)
 
     def __len__(self) -> int:
         res = self.query("SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
@@ -265,7 +281,7 @@ class RemoteStore:
     def build(self, quads: Iterable[Quad], *, base: str, progress=None) -> dict:
         """Upload into fresh graphs, then switch the live graphs to them in one update request."""
         build_id = uuid.uuid4().hex[:12]
-        staging = lambda g: NamedNode(  # noqa: E731
+        staging = lambda g: NamedNode(
             f"{base}graph/staging/{build_id}/" + ("default" if g is None else quote(g.value, safe="")))
         chunks: dict[str | None, list[Triple]] = defaultdict(list)
         counts: dict[str | None, int] = defaultdict(int)
@@ -289,7 +305,17 @@ class RemoteStore:
             old = {g.value for g in self.named_graphs()}
             old.discard(self.default_graph or "")
             old.discard(self.base + "graph/build")
-            self.update(_switch_update(graph_nodes, staging, old, self.default_graph))
+            try:
+                self.update(_switch_update(graph_nodes, staging, old, self.default_graph))
+            except UncertainUpdateError as exc:
+                # The switch may be running: dropping the staging graphs now could empty the live
+                # ones. Leave them, and say which they are.
+                names = ", ".join(str(staging(g)) for g in graph_nodes.values())
+                raise UncertainUpdateError(
+                    f"{exc}. Check the server's graphs before building again; the uploaded "
+                    f"graphs {names} are left in place") from exc
+        except UncertainUpdateError:
+            raise
         except BaseException:
             # The live graphs were not touched; remove what this build uploaded.
             try:
@@ -323,6 +349,16 @@ class RemoteStore:
             return {}
         return {"build": values[DCTERMS.identifier.value], "finished": values.get(DCTERMS.modified.value),
                 "base": self.base}
+
+
+def _never_sent(exc: requests.RequestException) -> bool:
+    """Did the request fail before any of it reached the server (refused, or no connection made
+    in time)?"""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(exc, requests.ConnectionError) and isinstance(
+        reason, urllib3.exceptions.NewConnectionError | urllib3.exceptions.ConnectTimeoutError)
 
 
 def _switch_update(graph_nodes: dict, staging, old: set[str], default_graph: str | None = None
