@@ -126,3 +126,39 @@ def test_a_switch_without_an_answer_leaves_the_uploaded_graphs(engine_server):
     assert engine.uploads == 3
     assert len(engine.updates) == 1 and "MOVE" in engine.updates[0]
     assert f"{BASE}graph/staging/" in str(caught.value)
+
+
+def test_a_failed_switch_whose_clean_up_fails_names_the_graphs_left(engine_server):
+    """The server refuses the switch, then the removal of the uploaded graphs (a large graph can
+    exceed a transaction limit twice): the error says which graphs are still there."""
+    engine = Engine([500, 500])
+    store = RemoteStore(engine_server(engine), base=BASE, chunk_triples=2)
+    quads = [Quad(NamedNode(f"{BASE}work/w{i}"), NamedNode("http://schema.org/name"),
+                  Literal(f"Work {i}")) for i in range(3)]
+    with pytest.raises(StoreError, match="HTTP 500") as caught:
+        store.build(quads, base=BASE)
+    assert len(engine.updates) == 2 and "DROP" in engine.updates[1]
+    notes = " ".join(getattr(caught.value, "__notes__", []))
+    assert "could not be removed" in notes and f"{BASE}graph/staging/" in notes
+
+
+def test_the_command_line_shows_what_an_error_adds():
+    import click
+    from click.testing import CliRunner
+
+    from kg.cli import KGGroup
+
+    @click.group(cls=KGGroup)
+    def cli() -> None:
+        pass
+
+    @cli.command()
+    def switch() -> None:
+        exc = StoreError("the switch was refused")
+        exc.add_note("graphs left: <https://example.org/kg/graph/staging/x/default>")
+        raise exc
+
+    result = CliRunner().invoke(cli, ["switch"])
+    assert result.exit_code == 1
+    assert "kg: error: the switch was refused" in result.output
+    assert "kg: graphs left: <https://example.org/kg/graph/staging/x/default>" in result.output

@@ -18,6 +18,8 @@ class KGGroup(click.Group):
             return super().invoke(ctx)
         except KGError as exc:
             click.echo(f"kg: error: {exc}", err=True)
+            for note in getattr(exc, "__notes__", ()):
+                click.echo(f"kg: {note}", err=True)
             sys.exit(1)
         except BrokenPipeError:
             sys.exit(0)

@@ -316,13 +316,15 @@ class RemoteStore:
                     f"graphs {names} are left in place") from exc
         except UncertainUpdateError:
             raise
-        except BaseException:
+        except BaseException as exc:
             # The live graphs were not touched; remove what this build uploaded.
             try:
                 self.update(" ".join(f"DROP SILENT GRAPH {staging(g)} ;" for g in graph_nodes.values())
                             .rstrip(" ;"))
-            except StoreError:
-                pass
+            except StoreError as cleanup:
+                names = ", ".join(str(staging(g)) for g in graph_nodes.values())
+                exc.add_note(f"The uploaded graphs could not be removed ({cleanup}); they are "
+                             f"still on the server: {names}")
             raise
         finished = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         self._write_meta(build_id, finished)
