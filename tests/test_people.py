@@ -8,7 +8,7 @@ from kg.names import parse_name
 from kg.records import Kind, PartialDate, PersonName, Record, Venue
 from kg.resolve import SourceRecords, resolve
 from kg.resolve.model import Resolution, SourceInfo
-from kg.resolve.people import given_compatible, given_units, name_parts, nickname_compatible
+from kg.resolve.namecompare import given_compatible, given_units, name_parts, nickname_compatible
 
 
 def rec(key: str, authors: list[str], *, title: str | None = None, venue: str = "",

@@ -21,7 +21,7 @@ from .. import identifiers as idmod
 from ..names import parse_name
 from ..records import Record
 from ..resolve.model import Person, Resolution, Work
-from ..resolve.people import names_compatible
+from ..resolve.namecompare import names_compatible
 from ..text import fold, title_key
 from .client import Response
 from .curated import Link, Links
