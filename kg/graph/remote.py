@@ -281,11 +281,15 @@ class RemoteStore:
     def build(self, quads: Iterable[Quad], *, base: str, progress=None) -> dict:
         """Upload into fresh graphs, then switch the live graphs to them in one update request."""
         build_id = uuid.uuid4().hex[:12]
-        staging = lambda g: NamedNode(
+        staging = lambda g: NamedNode(  # noqa: E731
             f"{base}graph/staging/{build_id}/" + ("default" if g is None else quote(g.value, safe="")))
         chunks: dict[str | None, list[Triple]] = defaultdict(list)
         counts: dict[str | None, int] = defaultdict(int)
         graph_nodes: dict[str | None, NamedNode | None] = {None: None}
+
+        def uploaded() -> str:
+            return ", ".join(str(staging(g)) for g in graph_nodes.values())
+
         started = time.perf_counter()
         try:
             for quad in quads:
@@ -310,10 +314,9 @@ class RemoteStore:
             except UncertainUpdateError as exc:
                 # The switch may be running: dropping the staging graphs now could empty the live
                 # ones. Leave them, and say which they are.
-                names = ", ".join(str(staging(g)) for g in graph_nodes.values())
                 raise UncertainUpdateError(
                     f"{exc}. Check the server's graphs before building again; the uploaded "
-                    f"graphs {names} are left in place") from exc
+                    f"graphs {uploaded()} are left in place") from exc
         except UncertainUpdateError:
             raise
         except BaseException as exc:
@@ -322,9 +325,8 @@ class RemoteStore:
                 self.update(" ".join(f"DROP SILENT GRAPH {staging(g)} ;" for g in graph_nodes.values())
                             .rstrip(" ;"))
             except StoreError as cleanup:
-                names = ", ".join(str(staging(g)) for g in graph_nodes.values())
                 exc.add_note(f"The uploaded graphs could not be removed ({cleanup}); they are "
-                             f"still on the server: {names}")
+                             f"still on the server: {uploaded()}")
             raise
         finished = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         self._write_meta(build_id, finished)
