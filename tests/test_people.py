@@ -218,6 +218,43 @@ def test_common_name_needs_coauthors_not_venues():
     assert same(res, ("c", 0), ("d", 0))
 
 
+def _namesakes(family: str, initial: str, n: int) -> list[Record]:
+    """``n`` people carrying ``family`` and ``n`` others whose given name begins with ``initial``,
+    each on a paper of its own, so that 'X. Family' is a common name in this collection."""
+    out = []
+    for k in range(n):
+        tag = chr(97 + k // 26) + chr(97 + k % 26)
+        out.append(rec(f"f{k}", [f"Zor{tag} {family}"], title=f"Family filler {k}"))
+        out.append(rec(f"i{k}", [f"{initial}ol{tag} Vel{tag}"], title=f"Initial filler {k}"))
+    return out
+
+
+def _alone(n: int) -> list[Record]:
+    return [rec(f"m{k}", [f"Solo{chr(97 + k)}"], title=f"Mononym filler {k}") for k in range(n)]
+
+
+@pytest.mark.parametrize(("fillers", "rare", "common"), [
+    # 'H. Quentin Schwartz' is rare even where 'H. Schwartz' is common.
+    (lambda: _namesakes("Schwartz", "H", 40), "H. Quentin Schwartz", "H. Schwartz"),
+    # A name printed alone ('Mausam') is drawn from the names printed alone; one that is also a
+    # family name many carry is common.
+    (lambda: _namesakes("Wang", "W", 80) + _alone(20), "Quillamorrow", "Wang"),
+])
+def test_rare_printed_form_merges_on_venue_topic_and_years(fillers, rare, common):
+    res = resolved(
+        *fillers(),
+        rec("a", [rare, "Lyle Ungar"], title="Personality from social media language",
+            venue="ACL 2013", year=2013),
+        rec("b", [rare, "Johannes Eichstaedt"], title="Personality and social media language",
+            venue="ACL 2014", year=2014),
+        rec("c", [common, "Mark Dredze"], title="Depression from social media language",
+            venue="ACL 2015", year=2015),
+        rec("d", [common, "Glen Coppersmith"], title="Depression and social media language",
+            venue="ACL 2016", year=2016))
+    assert same(res, ("a", 0), ("b", 0))
+    assert not same(res, ("c", 0), ("d", 0))
+
+
 def test_initials_join_the_one_person_they_fit():
     res = resolved(rec("a", ["Xin Halkortal", "Nora Belsi"], title="Graph matching for scale",
                        venue="GMC 2020", year=2020),

@@ -24,8 +24,9 @@ the evidence a person leaves says so, strongest first:
    Costa-jussà') is compared by its whole spelling.
 
 How common a name is comes from the collection itself: the number of distinct names that share its
-family name times the number that share its first given name (or its initial), over all distinct names
--- the expected number of people who would carry it by chance. A link is refused when it would put two
+family name times the number that share its first given name (or its initial; or, with more given
+names, all of them: 'H. Andrew'), over all distinct names -- the expected number of people who would
+carry it by chance. A name printed alone ('Mausam') is drawn from the names printed alone. A link is refused when it would put two
 slots of one work, two incompatible given names, or two different identifiers of one scheme into one
 person.
 """
@@ -154,11 +155,14 @@ class PersonClusterer:
         by_family = Counter(f for f, _ in names)
         by_given = Counter(g for _, g in names)
         by_initial = Counter(g[0] for _, g in names)
-        # A spelled-out first name with more given names ('William Yang') is as common as the
-        # number of family names carried with all of them.
+        # A name with more given names, one of them spelled out ('William Yang', 'H. Andrew'), is
+        # as common as the number of family names carried with all of them.
         full = {(p.family, p.given) for forms in set(self.forms) for p in forms
-                if p.key and len(p.given) > 1}
+                if len(p.given) > 1 and not all(map(initials_only, p.given))}
         by_full = Counter(g for _, g in full)
+        # A name printed alone ('Mausam') is one of the names printed alone.
+        alone = len({p.family for forms in set(self.forms) for p in forms
+                     if p.family and not p.given})
         self._given_names = {g for g, n in by_given.items() if n >= NAME_OF_ITS_OWN}
         self._by_given = by_given
         # Given names seen written in two parts ('Anne-Marie', 'Xiao Ming'): a long form made of
@@ -180,11 +184,14 @@ class PersonClusterer:
         @lru_cache(maxsize=1 << 18)
         def ambiguity(p: NameParts) -> float:
             """Expected number of people who would carry this name by chance. An initial stands
-            for every given name it begins."""
-            if not p.family or not p.initial:
+            for every given name it begins; a name printed alone is drawn from the names printed
+            alone."""
+            if not p.family:
                 return math.inf
+            if not p.given:
+                return max(1, by_family[p.family]) * max(1, alone) / total
             given = by_given[p.first] if p.key else by_initial[p.initial]
-            if p.key and len(p.given) > 1:
+            if len(p.given) > 1 and p.given in by_full:
                 given = min(given, by_full[p.given])
             return max(1, by_family[p.family]) * max(1, given) / total
 
@@ -489,15 +496,23 @@ class PersonClusterer:
 
     def _bases(self, members: list[int]) -> dict[str, float]:
         """The name keys a person is compared under, with how common each is: the first given
-        name with the family name, the whole name ('Jun-ichi' and 'Junichi' meet there), and the
-        initial with the family name ('X. Halkortal' meets 'Xin Halkortal' there)."""
+        name with the family name, the whole name ('Jun-ichi' and 'Junichi' meet there), the
+        initial with the family name ('X. Halkortal' meets 'Xin Halkortal' there), the given names
+        as printed when the first is an initial ('H. Andrew'), and a name printed alone."""
         bases: dict[str, float] = {}
         for forms in {self.forms[i] for i in members}:
             for p in forms:
+                if not p.family:
+                    continue
                 if p.key:
                     bases[f"{p.first}|{p.family}"] = bases[p.key] = self._ambiguity(p)
-                if p.family and p.initial:
-                    bases["i:" + p.block] = self._ambiguity(p._replace(key=""))
+                elif len(p.given) > 1:
+                    bases["g:" + " ".join(p.given) + "|" + p.family] = self._ambiguity(p)
+                if p.initial:
+                    bases["i:" + p.block] = self._ambiguity(
+                        p._replace(given=(p.initial,), key=""))
+                else:
+                    bases["alone:" + p.family] = self._ambiguity(p)
         return bases
 
     def _feature_statistics(self) -> _FeatureStats:
