@@ -38,6 +38,18 @@ def test_invalid_json_is_reported_at_its_line(tmp_path: Path) -> None:
         f"{tmp_path / 'in.json'}:3: not valid JSON: Expecting value (column 10); nothing read"]
 
 
+def test_json_nested_too_deep_is_reported_not_raised(tmp_path: Path) -> None:
+    # Python's JSON reader recurses per level; a document nested deeper than the recursion limit
+    # is a reported problem at the line where the nesting peaks, and detection passes it over.
+    text = '[\n  {"id": "a", "title": "[[[ in a string"},\n  ' + "[" * 50_000 + "\n"
+    records, report = _read_text(tmp_path, text)
+    assert records == []
+    assert [str(i) for i in report.errors] == [
+        f"{tmp_path / 'in.json'}:3: JSON nested 50001 arrays or objects deep, more than the reader "
+        "follows; nothing read"]
+    assert csl.detect(text) == 0.0 and get("orcid").detect("{" + '"a":' * 50_000) == 0.0
+
+
 def test_json_that_is_not_csl_reads_nothing(tmp_path: Path) -> None:
     _, report = _read_text(tmp_path, '{"status": "ok", "items": 3}')
     assert report.set_aside == 1

@@ -84,6 +84,29 @@ def load_document(text: str, ctx: SourceContext) -> tuple[Any, LineIndex] | None
     except json.JSONDecodeError as exc:
         ctx.error(exc.lineno, f"not valid JSON: {exc.msg} (column {exc.colno}); nothing read")
         return None
+    except RecursionError:
+        line, depth = deepest_nesting(text)
+        ctx.error(line, f"JSON nested {depth} arrays or objects deep, more than the reader follows; "
+                        "nothing read")
+        return None
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def deepest_nesting(text: str) -> tuple[int, int]:
+    """The line where JSON text reaches its deepest nesting of arrays and objects, and that depth
+    (strings skipped)."""
+    depth = best = offset = 0
+    for m in _JSON_TOKEN.finditer(text):
+        c = m.group()
+        if c in "[{":
+            depth += 1
+            if depth > best:
+                best, offset = depth, m.start()
+        elif c in "]}":
+            depth -= 1
+    return LineIndex(text).line(offset), best
 
 
 def unique_key(key: str, seen: set[str]) -> str:
@@ -394,7 +417,7 @@ def detect(text: str) -> float:
         return 0.0
     try:
         doc = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return 0.0
     first = next((item for _, _, item in _items(doc)), None)
     if not is_item(first):

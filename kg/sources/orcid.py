@@ -326,7 +326,7 @@ def detect(text: str) -> float:
         return 0.0
     try:
         doc = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return 0.0
     if not isinstance(doc, dict):
         return 0.0
