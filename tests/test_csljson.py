@@ -45,8 +45,8 @@ def test_json_nested_too_deep_is_reported_not_raised(tmp_path: Path) -> None:
     records, report = _read_text(tmp_path, text)
     assert records == []
     assert [str(i) for i in report.errors] == [
-        f"{tmp_path / 'in.json'}:3: JSON nested 50001 arrays or objects deep, more than the reader "
-        "follows; nothing read"]
+        (f"{tmp_path / 'in.json'}:3: JSON nested 50001 arrays or objects deep, more than the reader "
+         "follows; nothing read")]
     assert csl.detect(text) == 0.0 and get("orcid").detect("{" + '"a":' * 50_000) == 0.0
 
 
