@@ -225,6 +225,18 @@ def test_paper_without_title_is_set_aside(tmp_path: Path) -> None:
     assert [str(i) for i in report.errors] == [f"{path}:{line}: paper 2020.acl-main.2 has no title; set aside"]
 
 
+def test_markup_nested_deeper_than_python_recurses_still_reads() -> None:
+    depth = 5 * sys.getrecursionlimit()
+    data = (b'<collection id="X20"><volume id="1"><meta><booktitle>B</booktitle><year>2020</year>'
+            b'</meta><paper id="1"><title>' + b"<fixed-case>" * depth + b"Deep" +
+            b"</fixed-case>" * depth + b" title</title><author><first>A.</first><last>Bee</last>"
+            b"</author></paper></volume></collection>")
+    ctx = SourceContext(source="s", filename="s.xml")
+    [r] = parse_bytes(data, ctx)
+    assert r.title == "Deep title"
+    assert r.title_printed == "{" * depth + "Deep" + "}" * depth + " title"
+
+
 def test_records_stream_before_the_file_is_finished() -> None:
     data = (ACL / "2020.acl.xml").read_bytes()
     data = data[: data.index(b"</collection>")] + b"<paper>" * 1000 + b"&broken;"

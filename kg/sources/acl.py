@@ -119,23 +119,27 @@ def markup_text(el: Element | None, *, printed: bool = False) -> str:
     if not len(el):
         return _ws(el.text)
     parts: list[str] = []
-
-    def walk(node: Element) -> None:
+    # Depth first without recursion (markup may nest deeper than Python recurses): the stack holds
+    # elements still to walk and text to emit, the next one on top.
+    stack: list[Element | str] = [el]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            parts.append(node)
+            continue
         if node.text:
             parts.append(node.text)
+        todo: list[Element | str] = []
         for child in node:
             if printed and child.tag == "fixed-case":
-                parts.append("{")
-                walk(child)
-                parts.append("}")
+                todo += ["{", child, "}"]
             elif printed and child.tag == "tex-math":
-                parts.append("$" + "".join(child.itertext()) + "$")
+                todo.append("$" + "".join(child.itertext()) + "$")
             else:
-                walk(child)
+                todo.append(child)
             if child.tail:
-                parts.append(child.tail)
-
-    walk(el)
+                todo.append(child.tail)
+        stack.extend(reversed(todo))
     return _ws("".join(parts))
 
 
