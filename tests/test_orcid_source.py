@@ -50,6 +50,17 @@ def test_malformed_xml_is_reported_at_its_line(tmp_path: Path) -> None:
         (4, "not well-formed XML: mismatched tag; nothing read")]
 
 
+def test_xml_on_one_line_reads(tmp_path: Path) -> None:
+    # The last element closes on the document's last line: its text runs to the end of the document.
+    text = (DATA / "record.orcid.xml").read_text(encoding="utf-8")
+    path = tmp_path / "works.xml"
+    path.write_text(" ".join(text.split()), encoding="utf-8")
+    records, report = read(path, format="orcid")
+    assert [r.title for r in records] == [r.title for r in read(DATA / "record.orcid.xml")[0]]
+    assert all(r.line == 1 and r.raw.startswith("<?xml") for r in records)
+    assert report.errors and all(i.line == 1 for i in report.issues)
+
+
 def _read_text(tmp_path: Path, text: str, owner: str | None = None) -> tuple[list, object]:
     path = tmp_path / "works.json"
     path.write_text(text, encoding="utf-8")

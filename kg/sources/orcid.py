@@ -247,7 +247,9 @@ def xml_to_shape(text: str) -> Located:
 
     def end(_: str) -> None:
         local, obj, texts = stack.pop()
-        obj.end = starts[parser.CurrentLineNumber] if parser.CurrentLineNumber < len(starts) else None
+        # The element's text runs to the end of its closing line (of the document, on the last).
+        obj.end = starts[parser.CurrentLineNumber] if parser.CurrentLineNumber < len(starts) \
+            else len(text)
         content = clean_whitespace("".join(texts)) or None
         if obj and content:
             obj["value"] = content  # text beside attributes: <translated-title language-code="en">
