@@ -196,6 +196,29 @@ def test_leading_given_name_left_out_needs_many_shared_coauthors():
     assert any("leading given name" in e for e in person.evidence)
 
 
+def test_family_name_with_words_left_out_needs_many_shared_coauthors():
+    """Double family names and hyphenated married names printed in part ('Montes-y-Gómez' ~
+    'Montes', 'Ruiz Costa-jussà' ~ 'Costa-jussà') link on the evidence a short form needs; on one
+    shared coauthor, or when the part kept is too short to say much ('Li' of 'Li-Sun'), they stay
+    apart."""
+    many = ["Percy Liang", "Christopher Potts", "James H. Martin"]
+    res = resolved(
+        rec("a", ["Manuel Montes-y-Gómez", *many], title="Authorship attribution"),
+        rec("b", ["Manuel Montes", *many], title="Author profiling"),
+        rec("c", ["Ruiz Costa-jussà, Marta", *many], title="Statistical machine translation"),
+        rec("d", ["Marta R. Costa-jussà", *many], title="Neural machine translation"),
+        rec("e", ["Iris Eshkol-Taravella", "Percy Liang"], title="Spoken French corpora"),
+        rec("f", ["Iris Eshkol", "Percy Liang"], title="Annotating oral corpora"),
+        rec("g", ["Wen Li-Sun", *many], title="Chinese word segmentation"),
+        rec("h", ["Wen Li", *many], title="Chinese parsing"))
+    assert same(res, ("a", 0), ("b", 0))
+    assert same(res, ("c", 0), ("d", 0))
+    assert not same(res, ("e", 0), ("f", 0))  # one shared coauthor is not enough
+    assert not same(res, ("g", 0), ("h", 0))
+    person = next(p for p in res.persons if p.path == person_of(res, "a", 0))
+    assert any("words left out" in e for e in person.evidence)
+
+
 def _crowd() -> list[Record]:
     """Many distinct people sharing the family name Wang or the given name Wei, so that 'Wei Wang'
     is a common name in this collection."""
@@ -261,3 +284,12 @@ def test_initials_join_the_one_person_they_fit():
                    rec("b", ["X. Halkortal", "Nora Belsi"], title="Graph matching for speed",
                        venue="GMC 2021", year=2021))
     assert same(res, ("a", 0), ("b", 0))
+
+
+def test_name_comparison_docstring_examples():
+    import doctest
+
+    from kg.resolve import namecompare
+
+    result = doctest.testmod(namecompare)
+    assert result.attempted > 0 and result.failed == 0

@@ -8,7 +8,7 @@ what only strong evidence may link (a short form, a misspelling, a leading name 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -45,6 +45,8 @@ class NameParts(NamedTuple):
     key: str  # the whole spelled name as one string of letters ('' when the first given name is an
     # initial): equal for 'Jun'ichi Tsujii' and 'Junichi Tsujii', and for 'Marta R. | Costa-jussà'
     # and 'Marta | R. Costa-jussà' (the same name split differently)
+    family_words: tuple[str, ...] = ()  # the folded words of the family name, particle included
+    # ('Montes-y-Gómez' -> ('montes', 'y', 'gomez'))
 
     @property
     def block(self) -> str:
@@ -84,7 +86,8 @@ def _parts(given: str, particle: str, family: str) -> NameParts:
     spelled = bool(units) and not initials_only(units[0])
     fkey = "".join(fam)
     return NameParts(family=fkey, given=units, initial=units[0][0] if units else "",
-                     key=("".join(units).replace("-", "") + fkey) if spelled and fkey else "")
+                     key=("".join(units).replace("-", "") + fkey) if spelled and fkey else "",
+                     family_words=tuple(fam))
 
 
 def name_parts(name: PersonName) -> NameParts:
@@ -214,6 +217,33 @@ def leading_name_dropped(ta: tuple[str, ...], tb: tuple[str, ...]) -> bool:
     for a, b in ((ta, tb), (tb, ta)):
         if len(a) >= 2 and b and not initials_only(a[1]) and not initials_only(b[0]) and \
                 given_compatible(a[1:], b):
+            return True
+    return False
+
+
+def family_runs(words: tuple[str, ...]) -> Iterator[str]:
+    """The family names a family name of several words may be printed as with words left out: its
+    leading and its trailing runs of words, of at least `DOUBLE_LEN` letters ('Montes-y-Gómez' ->
+    'montes', 'montesy', 'ygomez', 'gomez')."""
+    for k in range(1, len(words)):
+        for run in (words[:k], words[k:]):
+            joined = "".join(run)
+            if len(joined) >= DOUBLE_LEN:
+                yield joined
+
+
+def family_part_dropped(a: NameParts, b: NameParts) -> bool:
+    """One family name printed once whole and once with words left out, as double family names and
+    hyphenated married names are ('Montes-y-Gómez' ~ 'Montes', 'Ruiz Costa-jussà' ~ 'Costa-jussà',
+    'Eshkol-Taravella' ~ 'Eshkol'). The words kept must be a leading or trailing run.
+
+    >>> w = lambda f: NameParts(f.replace(" ", ""), (), "", "", tuple(f.split()))
+    >>> family_part_dropped(w("montes y gomez"), w("montes")), family_part_dropped(w("li"), w("li wang"))
+    (True, False)
+    """
+    for long, short in ((a, b), (b, a)):
+        if len(long.family_words) > len(short.family_words) and short.family in family_runs(
+                long.family_words):
             return True
     return False
 

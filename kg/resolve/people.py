@@ -19,7 +19,8 @@ the evidence a person leaves says so, strongest first:
    very rare name, publishing in the same years. Only when they share many coauthors: a short form
    of a given name ('Dan' ~ 'Daniel', 'Alex' ~ 'Alexander'), a given or family name printed with a
    letter added, dropped, changed or doubled ('Phillippe' ~ 'Philippe', 'Bhattacharya' ~
-   'Bhattacharyya'), or a leading given name some papers leave out ('W. Detmar' ~ 'Detmar'). A name
+   'Bhattacharyya'), a leading given name some papers leave out ('W. Detmar' ~ 'Detmar'), or a
+   family name of several words printed with some left out ('Montes-y-Gómez' ~ 'Montes'). A name
    split differently into given and family names ('Marta R. | Costa-jussà', 'Marta | R.
    Costa-jussà') is compared by its whole spelling.
 
@@ -46,9 +47,9 @@ from ..records import PersonName
 from ..text import fold
 from .model import Mention
 from .namecompare import (
-    DOUBLE_LEN, SPELLING_LEN, NameParts, given_compatible, initials_only, leading_name_dropped,
-    name_parts, names_compatible, near_spelling, nickname_compatible, spelling_compatible,
-    undoubled,
+    DOUBLE_LEN, SPELLING_LEN, NameParts, family_part_dropped, family_runs, given_compatible,
+    initials_only, leading_name_dropped, name_parts, names_compatible, near_spelling,
+    nickname_compatible, spelling_compatible, undoubled,
 )
 from .works import UnionFind
 
@@ -310,6 +311,7 @@ class PersonClusterer:
                 joined["k:" + k] = sorted(set(members_by_key[k]))
         joined.update(_near_family_blocks(blocks))
         joined.update(_second_name_blocks(self.forms, blocks))
+        joined.update(_family_run_blocks(self.forms, blocks))
         joined_order = sorted(joined)
         ticker = Ticker(progress, "resolve people",
                         sum(len(m) for m in blocks.values()) +
@@ -379,7 +381,8 @@ class PersonClusterer:
         compatible given names -- never both at once."""
         fits = self._nickname if nickname else given_compatible
         return any(fits(a.given, b.given) if a.family == b.family or (a.key and a.key == b.key)
-                   else nickname and near_spelling(a.family, b.family) and
+                   else nickname and (near_spelling(a.family, b.family)
+                                      or family_part_dropped(a, b)) and
                    given_compatible(a.given, b.given)
                    for a in self.forms[i] for b in self.forms[j])
 
@@ -390,6 +393,8 @@ class PersonClusterer:
             return "short form of a name; shared coauthors"
         if any(leading_name_dropped(a.given, b.given) for a, b in pairs):
             return "a leading given name left out; shared coauthors"
+        if any(family_part_dropped(a, b) for a in self.forms[i] for b in self.forms[j]):
+            return "a family name printed with words left out; shared coauthors"
         return "variant spelling of a name; shared coauthors"
 
     def _givens_fit(self, x: int, y: int) -> bool:
@@ -617,6 +622,20 @@ def _second_name_blocks(forms: list[tuple[NameParts, ...]], blocks: dict[str, li
             if p.family and len(p.given) >= 2 and not initials_only(p.given[1]):
                 second[f"{p.family}|{p.given[1][0]}"].add(i)
     return {"2:" + k: sorted(members.union(blocks[k])) for k, members in second.items()
+            if k in blocks and not members <= set(blocks[k])}
+
+
+def _family_run_blocks(forms: list[tuple[NameParts, ...]], blocks: dict[str, list[int]]
+                       ) -> dict[str, list[int]]:
+    """Blocks where a family name of several words meets the same name printed with words left
+    out: 'Manuel Montes-y-Gómez' (block 'montesygomez|m') with 'Manuel Montes' ('montes|m')."""
+    runs: dict[str, set[int]] = defaultdict(set)
+    for i, slot_forms in enumerate(forms):
+        for p in slot_forms:
+            if p.initial:
+                for run in family_runs(p.family_words):
+                    runs[f"{run}|{p.initial}"].add(i)
+    return {"w:" + k: sorted(members.union(blocks[k])) for k, members in runs.items()
             if k in blocks and not members <= set(blocks[k])}
 
 
