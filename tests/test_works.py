@@ -78,3 +78,14 @@ def test_one_shared_coauthor_of_two_groups_is_not_one_paper():
     # The same first author with one coauthor fewer is one paper.
     assert works(rec("a", "Towards online cache replacement", lists[0], 1997),
                  rec("b", "Towards online cache replacement", lists[0][:2], 1997)) == [{"a", "b"}]
+
+
+def test_a_record_without_authors_does_not_chain_two_papers_of_one_title():
+    """A yearly report of one title, by different people each year: the year whose entry prints no
+    authors agrees with each, but the two authored papers disagree, so they stay two works."""
+    found = works(rec("r91", "The Consortium for Lexical Research", [], 1991),
+                  rec("r92", "The Consortium for Lexical Research", ["Yorick Wilkins"], 1992),
+                  rec("r93", "The Consortium for Lexical Research", ["Yorick Wilkins"], 1993),
+                  rec("r94", "The Consortium for Lexical Research", ["Louise Gutherson"], 1994))
+    assert {"r92", "r93"} <= next(w for w in found if "r92" in w)
+    assert not any({"r92", "r94"} <= w for w in found)

@@ -157,6 +157,9 @@ class WorkClusterer:
         self._ids: dict[int, dict[str, frozenset[str]]] | None = None  # see _cluster_ids
         self._not_same = [(self.index[a], self.index[b]) for a, b in not_same
                           if a in self.index and b in self.index]
+        # Per cluster root: its records that print authors (title matches check them all).
+        self._authored: dict[int, list[int]] = {i: [i] for i, f in enumerate(self.feats)
+                                                if f.families}
         self._same = [(self.index[a], self.index[b]) for a, b in same
                       if a in self.index and b in self.index]
 
@@ -171,11 +174,23 @@ class WorkClusterer:
                 return False
         return True
 
-    def _union(self, a: int, b: int) -> None:
+    def _authors_fit(self, ra: int, rb: int) -> bool:
+        """Do the author lists of two clusters agree record by record? A title match must not join
+        two papers through a record that prints no authors (a yearly report of one title, by
+        different people each year, and a year whose entry names nobody)."""
+        ys = self._authored.get(rb, ())
+        return all(authors_agree(self.feats[i], self.feats[j])
+                   for i in self._authored.get(ra, ()) for j in ys)
+
+    def _union(self, a: int, b: int, *, by_title: bool = False) -> None:
+        """Join the clusters of a and b unless a constraint forbids it; ``by_title``: joined on a
+        title match, which every pair of their author lists must agree with."""
         if not self._allowed(a, b):
             return
         ra, rb = self.uf.find(a), self.uf.find(b)
-        if self._ids is not None and ra != rb:
+        if ra == rb or by_title and not self._authors_fit(ra, rb):
+            return
+        if self._ids is not None:
             ia, ib = self._ids.get(ra, {}), self._ids.get(rb, {})
             if any(ia.get(s) and ib.get(s) and ia[s] != ib[s] for s in _ONE_PER_WORK):
                 return  # the two would be one work with two DOIs or two arXiv ids
@@ -185,8 +200,11 @@ class WorkClusterer:
             self._ids.pop(rb, None)
             if any(merged.values()):
                 self._ids[root] = merged
-            return
-        self.uf.union(a, b)
+        else:
+            root = self.uf.union(ra, rb)
+        authored = self._authored.pop(ra, []) + self._authored.pop(rb, [])
+        if authored:
+            self._authored[root] = authored
 
     def _cluster_ids(self) -> dict[int, dict[str, frozenset[str]]]:
         """Per cluster formed by identifiers: its DOIs and arXiv ids, without those in conflict.
@@ -269,7 +287,7 @@ class WorkClusterer:
                     if self._id_mismatch(i, j):
                         continue
                     if authors_agree(fi, fj, require=generic) and years_agree(fi, fj):
-                        self._union(i, j)
+                        self._union(i, j, by_title=True)
 
     def _id_mismatch(self, i: int, j: int) -> bool:
         """Two records carrying different values of one identifier scheme are different papers
@@ -308,7 +326,7 @@ class WorkClusterer:
                     if fi.title != fj.title and titles_match(fi, fj) and \
                             authors_agree(fi, fj, require=True) and years_agree(fi, fj) and \
                             not self._id_mismatch(i, j):
-                        self._union(i, j)
+                        self._union(i, j, by_title=True)
 
     def _resolve_conflict_owners(self) -> None:
         """Weigh the evidence for which paper owns a conflicting identifier."""
