@@ -27,9 +27,9 @@ the evidence a person leaves says so, strongest first:
 How common a name is comes from the collection itself: the number of distinct names that share its
 family name times the number that share its first given name (or its initial; or, with more given
 names, all of them: 'H. Andrew'), over all distinct names -- the expected number of people who would
-carry it by chance. A name printed alone ('Mausam') is drawn from the names printed alone. A link is refused when it would put two
-slots of one work, two incompatible given names, or two different identifiers of one scheme into one
-person.
+carry it by chance. A name printed alone ('Mausam') is drawn from the names printed alone. A link is
+refused when it would put two slots of one work, two incompatible given names, or two different
+identifiers of one scheme into one person.
 """
 
 from __future__ import annotations
