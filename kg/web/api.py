@@ -36,7 +36,7 @@ def run_query(name: str) -> Response:
     snap = graph()
     params = {k: v for k, v in request.args.items() if k != "format"}
     job = {"op": "named", "directory": snap.location, "base": snap.base, "name": name, "params": params,
-           "base": snap.base, "limit": setting("result_limit")}
+           "limit": setting("result_limit")}
     try:
         status, kind, media, body = pool().run(job, timeout=setting("query_timeout"))
     except PoolError as exc:

@@ -20,7 +20,6 @@ from pyoxigraph import (
     Literal,
     NamedNode,
     QuerySolutions,
-    QueryTriples,
     Store,
     Triple,
     Variable,
