@@ -129,6 +129,21 @@ def test_syntax_error_is_400_with_position(live_server):
     assert "not valid SPARQL" in str(info.value) and "1:" in str(info.value)
 
 
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE " + "{" * 5000 + " ?s ?p ?o " + "}" * 5000,
+    "ASK { FILTER(" + "!" * 20000 + "true) }",
+])
+def test_query_nested_past_the_parser_is_400_and_the_endpoint_stays_up(live_server, query):
+    # Nested this deep, the engine's parser would exhaust its stack and take its process down.
+    resp = requests.post(f"{live_server}/sparql", data={"query": query}, timeout=30)
+    assert resp.status_code == 400 and resp.json()["error"]["code"] == "too-deep"
+    assert "at most 256" in resp.json()["error"]["message"]
+    # A string or an IRI full of braces is not nesting.
+    ok = requests.get(f"{live_server}/sparql", timeout=30,
+                      params={"query": 'ASK { ?s ?p "' + "{" * 5000 + '" }'})
+    assert ok.status_code == 200 and ok.json()["boolean"] is False
+
+
 def test_cartesian_product_times_out_within_the_limit(live_server, app):
     limit = app.config["KG"]["query_timeout"]
     started = time.monotonic()

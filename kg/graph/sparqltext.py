@@ -49,6 +49,30 @@ def tokens(query: str) -> Iterator[Token]:
         yield Token(kind, m.group(0), m.start(), m.end())
 
 
+def nesting(query: str) -> int:
+    """How deep the query nests groups, brackets and parentheses, or chains prefix operators
+    ('!', '^'), whichever is deeper; strings, IRIs and comments do not count.
+
+    >>> nesting("SELECT * WHERE { ?s ?p ?o FILTER(!BOUND(?x)) }"), nesting("ASK { FILTER(!!!true) }")
+    (3, 3)
+    """
+    depth = deepest = run = 0
+    for t in tokens(query):
+        if t.kind not in ("punct", "other"):
+            run = 0
+        elif t.text in "{([":
+            depth, run = depth + 1, 0
+            deepest = max(deepest, depth)
+        elif t.text in "})]":
+            depth, run = depth - 1, 0
+        elif t.text in "!^":
+            run += 1
+            deepest = max(deepest, run)
+        else:
+            run = 0
+    return deepest
+
+
 def keywords(text: str) -> list[str]:
     """Bare words of a query in upper case: keywords and function names (not prefixed names)."""
     return [t.text.upper() for t in tokens(text) if t.kind == "word" and ":" not in t.text]

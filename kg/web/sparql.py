@@ -23,6 +23,7 @@ bp = Blueprint("sparql", __name__)
 
 READ_ONLY = ("this endpoint is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR, …) are not "
              "accepted")
+MAX_NESTING = 256  # levels of nesting a query may have (the engine's parser fails near 2,000)
 STATUS = {"syntax": 400, "limit": 400, "query": 400, "not-acceptable": 406, "store": 503,
           "internal": 500}
 CORS = {"Access-Control-Allow-Origin": "*",
@@ -57,6 +58,12 @@ def endpoint() -> Response:
                             content_type="text/html; charset=utf-8")
         raise Problem(400, "no query: send one as ?query=, as a form field or as an "
                            "application/sparql-query body", code="no-query")
+    depth = sparqltext.nesting(query_text)
+    if depth > MAX_NESTING:
+        # The engine's parser recurses per level; far past any real query it exhausts its stack.
+        raise Problem(400, f"the query nests {depth} levels deep (groups, brackets, parentheses or "
+                           f"chained operators); this endpoint reads at most {MAX_NESTING}",
+                      code="too-deep")
     if sparqltext.is_update(query_text):
         raise Problem(403, READ_ONLY, code="read-only")
     if sparqltext.uses_service(query_text) and not setting("allow_service"):
