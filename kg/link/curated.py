@@ -117,6 +117,8 @@ class Links:
         """Every link with its entity path filled in. Curated links that name no entity of the
         resolution are errors; pending candidates whose entity is gone are dropped (they were written
         by a program against an older build)."""
+        if not self.links:
+            return []  # nothing to find: the index of every entity is not worth building
         index = _EntityIndex(res)
         out: list[Link] = []
         for link in self.links:
