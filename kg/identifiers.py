@@ -115,7 +115,7 @@ def orcid_checksum_ok(orcid: str) -> bool:
     False
     """
     digits = orcid.replace("-", "")
-    if len(digits) != 16 or not digits[:15].isdigit():
+    if len(digits) != 16 or not digits[:15].isdecimal():
         return False
     total = 0
     for ch in digits[:15]:

@@ -105,6 +105,20 @@ def cases() -> list[Case]:
             {"id": "b", "type": "article-journal", "title": "Odd item", "author": "not a list",
              "issued": {"date-parts": "nope"}}])),
              ["Good item"], fmt="csljson", suffix=".json"),
+        # Superscript digits pass str.isdigit() but not int().
+        Case("superscript-digits-bibtex", text(GOOD1 + "@article{sup, title={Superscripts}, "
+                                               "year=2020, month=jan, day={\u00b2}}\n"),
+             ["good1", "sup"]),
+        Case("superscript-digits-acl", (TESTDATA / "acl" / "W19.xml").read_bytes().replace(
+            b'<paper id="1">', '<paper id="1\u00b9">'.encode(), 1).replace(
+            b"</booktitle>", "</booktitle><month>\u00b9</month>".encode(), 1),
+             ["W19-011\u00b9"], fmt="acl-anthology", suffix=".xml"),
+        Case("superscript-digits-orcid", text(json.dumps({"bulk": [
+            {"work": {"title": {"title": {"value": "Good work"}}, "type": "journal-article"}},
+            {"work": {"title": {"title": {"value": "Odd date"}}, "type": "journal-article",
+                      "publication-date": {"year": {"value": "\u00b2\u2070\u00b2\u2070"},
+                                           "month": {"value": "13"}}}}]})),
+             ["Good work", "Odd date"], ["is not a date; ignored"], fmt="orcid", suffix=".json"),
         Case("aggregator-truncated", text("Some One\n\n2 papers\n\nLGJun 29, 2023\nA good title\n\n"
                                           "Some One, Other Person\n\nAbstract.\n\nLGJan 3"),
              ["A good title"], fmt="aggregator-profile", suffix=".txt"),

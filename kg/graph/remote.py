@@ -165,7 +165,7 @@ class RemoteStore:
                     detail = resp.text.strip().splitlines()[0][:300] if resp.text.strip() else ""
                     raise StoreError(f"{url}: HTTP {resp.status_code} {detail}".rstrip())
                 retry_after = resp.headers.get("Retry-After", "")
-                if retry_after.isdigit():
+                if retry_after.isdecimal():
                     delay = max(delay, float(retry_after))
             time.sleep(delay)
             delay = min(delay * 2, 30)

@@ -184,7 +184,7 @@ def portable_forms(folder: Traversable) -> dict[str, tuple[Traversable, ...]]:
             continue
         stem = e.name[:-3]
         name, _, stage = stem.rpartition(".")
-        if name and stage.isdigit():
+        if name and stage.isdecimal():
             found.setdefault(name, []).append((int(stage), e))
         else:
             found.setdefault(stem, []).append((0, e))

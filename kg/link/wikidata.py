@@ -110,7 +110,7 @@ class Entity:
             ordinal = None
             for q in s.get("qualifiers", {}).get("P1545", []):
                 text = q.get("datavalue", {}).get("value", "")
-                if isinstance(text, str) and text.isdigit():
+                if isinstance(text, str) and text.isdecimal():
                     ordinal = int(text)
             value = s["mainsnak"]["datavalue"]["value"]
             out.append((ordinal, value["id"] if isinstance(value, dict) and "id" in value

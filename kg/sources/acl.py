@@ -87,7 +87,7 @@ def anthology_id(collection_id: str, volume_id: str, paper_id: str | None = None
     >>> anthology_id("D19", "50", "1")
     'D19-5001'
     """
-    if not _OLD_ID.match(collection_id) or not volume_id.isdigit():
+    if not _OLD_ID.match(collection_id) or not volume_id.isdecimal():
         tail = f".{paper_id}" if paper_id is not None else ""
         return f"{collection_id}-{volume_id}{tail}"
     # Workshops (and two collections that had more than nine volumes) number volumes with two digits
@@ -97,7 +97,7 @@ def anthology_id(collection_id: str, volume_id: str, paper_id: str | None = None
     vol, width = (f"{int(volume_id):02d}", 2) if wide else (f"{int(volume_id):d}", 3)
     if paper_id is None:
         return f"{collection_id}-{vol}"
-    if not paper_id.isdigit():
+    if not paper_id.isdecimal():
         return f"{collection_id}-{vol}{paper_id}"
     return f"{collection_id}-{vol}{int(paper_id):0{width}d}"
 
@@ -161,7 +161,7 @@ def person(el: Element) -> PersonName | None:
 def _month(text: str) -> int | None:
     """The first month a meta <month> names: 'June', '6', 'October 31-November 4'."""
     text = text.strip()
-    if text.isdigit():
+    if text.isdecimal():
         return int(text) if 1 <= int(text) <= 12 else None
     for word in _MONTH_WORD.findall(text):
         w = word.lower()

@@ -58,7 +58,7 @@ def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
     stated_count = None
     for _, t in header:
         if owner is None and t and len(t.split()) in (2, 3) and t[0].isupper() and \
-                not any(ch.isdigit() for ch in t):
+                not any(ch.isdecimal() for ch in t):
             owner = parse_name(t, latex=False)
         m = _COUNT.match(t)
         if m:

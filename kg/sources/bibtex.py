@@ -187,7 +187,7 @@ def evaluate(value: str, macros: dict[str, str], *, on_undefined: Callable[[str]
             piece = m.group(0)
             i = m.end()
             name = piece.lower()
-            if piece.isdigit():
+            if piece.isdecimal():
                 out.append(piece)
             elif name in macros:
                 out.append(macros[name])
@@ -526,12 +526,12 @@ def _month(text: str) -> tuple[int | None, int | None]:
     words = re.findall(r"[a-z]+|\d+", latex_to_unicode(text).lower().replace("~", " "))
     month = day = None
     for w in words:
-        if len(w) >= 3 and not w.isdigit():
+        if len(w) >= 3 and not w.isdecimal():
             month = next((i + 1 for i, m in enumerate(_MONTH_LIST) if m.startswith(w)),
                          _MONTH_NAMES.get(w))
             if month:
                 break
-    numbers = [int(w) for w in words if w.isdigit()]
+    numbers = [int(w) for w in words if w.isdecimal()]
     if month is None and len(numbers) == 1 and 1 <= numbers[0] <= 12 and len(words) == 1:
         return numbers[0], None
     if month is not None and len(numbers) == 1 and 1 <= numbers[0] <= 31:
@@ -565,7 +565,7 @@ def _date(fields: dict[str, str], ctx: SourceContext, entry: Entry) -> PartialDa
         if month is None:
             ctx.warn(entry.field_lines.get("month", entry.line),
                      f"entry {entry.key!r}: month {fields['month']!r} not understood")
-    if day is None and fields.get("day", "").strip().isdigit() and month:
+    if day is None and fields.get("day", "").strip().isdecimal() and month:
         day = int(fields["day"])
     try:
         return PartialDate(year=year, month=month, day=day)

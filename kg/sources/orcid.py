@@ -119,7 +119,7 @@ def _date(work: dict[str, Any], ctx: SourceContext, line: int, key: str) -> Part
                            day=int(day) if day and month else None)
     except ValueError:  # not numbers, or a month or day out of range
         printed = "-".join(p for p in (year, month, day) if p)
-        usable = year.isdigit()
+        usable = year.isdecimal()
         ctx.warn(line, f"work {key}: publication date {printed!r} is not a date; "
                        + ("read to the year" if usable else "ignored"))
         return PartialDate(year=int(year)) if usable else None

@@ -241,7 +241,7 @@ def person_view(ent: Entity, root: dict[str, Any], snap: Snapshot) -> tuple[str,
                  "first_year": "first", "last_year": "last"},
     ) or queries.select(store, "person-coauthors", person=person)
     edges = queries.select(store, "person-network", person=person)
-    years = Counter(int(w["date"][:4]) for w in works if w["date"] and w["date"][:4].isdigit())
+    years = Counter(int(w["date"][:4]) for w in works if w["date"] and w["date"][:4].isdecimal())
     network = {
         "center": {"id": ent.iri, "name": first(root, "name"), "href": local_href(ent.iri, snap)},
         "nodes": [{"id": c["coauthor"], "name": c["name"] or c["coauthor"], "works": c["works"],
