@@ -121,6 +121,18 @@ def test_rare_name_merges_on_venue_topic_and_years():
     assert same(res, ("a", 0), ("b", 0))
 
 
+@pytest.mark.parametrize(("second_year", "one_person"), [(1994, True), (1997, False)])
+def test_rare_name_alone_links_on_years_a_few_apart(second_year, one_person):
+    # Nothing shared but a rare name: no coauthor, venue or title word. Three years between two
+    # papers is an ordinary gap in a career; six is too long to go on the name alone.
+    res = resolved(
+        rec("a", ["Tove Marnqvist"], title="Chart parsing with incremental agendas",
+            venue="COLING 1991", year=1991),
+        rec("b", ["Tove Marnqvist", "Per Lindqvist"], title="Spoken dialogue for travel booking",
+            venue="Workshop on Spoken Interfaces", year=second_year))
+    assert same(res, ("a", 0), ("b", 0)) is one_person
+
+
 def test_short_form_needs_many_shared_coauthors():
     coauthors = ["James H. Martin", "Christopher Potts", "Percy Liang"]
     res = resolved(rec("a", ["Dan Jurafsky", *coauthors]),

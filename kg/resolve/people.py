@@ -71,9 +71,9 @@ COMMON = 0.3
 PROFILE_ODDS = 3.0
 SERIES_SHARE = 0.7
 WORD_SHARE = 1.0
-YEAR_GAP = 2
+YEAR_GAP = 3  # a gap of three years between papers is ordinary in a career
 YEAR_CLOSE = 1.0
-RARE_ODDS = 5.0  # a name this rare (odds of a chance namesake below e^-5) links on close years alone
+RARE_ODDS = 4.0  # a name this rare (odds of a chance namesake below e^-4, 2%) links on close years alone
 PRIOR_NAMES = 2000  # see _name_statistics
 HUB = 60  # a coauthor or feature shared by more holders than this is too common to pair them on
 
