@@ -52,6 +52,25 @@ class _Compact(BaseModel):
             object.__setattr__(self, "__pydantic_fields_set__", set(given))
         super().__setattr__(name, value)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Records come back from the processes that read sources in parallel by pickle. Pydantic's
+        # own state (a dict of four entries per instance, restored by a Python-level __setstate__)
+        # took the reading process about 80 us a record to unpickle, and came back with a set of
+        # given fields per instance, undoing the sharing above.
+        return _restore, (type(self), self.__dict__, self.__pydantic_fields_set__)
+
+
+def _restore(cls: type[_Compact], values: dict[str, Any], given: set[str]) -> _Compact:
+    """An instance as pickled by `_Compact.__reduce__`: its field values as they were (validated
+    when first made), and the shared set of the fields that were given."""
+    obj = cls.__new__(cls)
+    object.__setattr__(obj, "__dict__", values)
+    object.__setattr__(obj, "__pydantic_fields_set__",
+                       _FIELD_SETS.setdefault(frozenset(given), given))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
 
 class _Frozen(_Compact):
     """An immutable value."""
