@@ -133,6 +133,41 @@ def test_rare_name_alone_links_on_years_a_few_apart(second_year, one_person):
     assert same(res, ("a", 0), ("b", 0)) is one_person
 
 
+def _middle_name_case() -> Resolution:
+    """Thirty Smiths and thirty Davids make 'David Smith' a common name; one person is printed both
+    'David A. Smith' and 'David Smith', another 'David Addison Smith' two years later."""
+    fillers = []
+    for k in range(30):
+        tag = chr(97 + k // 26) + chr(97 + k % 26)
+        fillers.append(rec(f"f{k}", [f"Zor{tag} Smith"], title=f"Family filler {k}"))
+        fillers.append(rec(f"g{k}", [f"David Vel{tag}"], title=f"Given filler {k}"))
+    return resolved(
+        *fillers,
+        rec("a", ["David A. Smith", "Noah Brandt", "Ilse Kovac"], title="Parsing with lattices",
+            venue="ACL 2010", year=2010),
+        rec("b", ["David Smith", "Noah Brandt", "Ilse Kovac"], title="Parsing with forests",
+            venue="ACL 2011", year=2011),
+        rec("c", ["David Addison Smith"], title="Irrigation in ancient Rome",
+            venue="Workshop on Roman History", year=2012))
+
+
+def test_a_person_printed_with_a_common_name_is_not_rare_under_any_hash_seed():
+    # A person is compared under 'David Smith' as common as the commonest of its forms. It was as
+    # common as whichever form came last from a set, so the result hung on the hash seed.
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = ("from tests.test_people import _middle_name_case, same; r = _middle_name_case(); "
+              "print(same(r, ('a', 0), ('b', 0)), same(r, ('a', 0), ('c', 0)))")
+    outcomes = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                               check=True, cwd=Path(__file__).parent.parent,
+                               env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout.strip()
+                for seed in range(8)}
+    assert outcomes == {"True False"}
+
+
 def test_short_form_needs_many_shared_coauthors():
     coauthors = ["James H. Martin", "Christopher Potts", "Percy Liang"]
     res = resolved(rec("a", ["Dan Jurafsky", *coauthors]),

@@ -510,7 +510,11 @@ class PersonClusterer:
                 if not p.family:
                     continue
                 if p.key:
-                    bases[f"{p.first}|{p.family}"] = bases[p.key] = self._ambiguity(p)
+                    bases[p.key] = amb = self._ambiguity(p)
+                    # Under the first given name and the family name, a person printed both
+                    # 'David A. Smith' and 'David Smith' is as common as the commoner form.
+                    first = f"{p.first}|{p.family}"
+                    bases[first] = max(amb, bases.get(first, 0.0))
                 elif len(p.given) > 1:
                     bases["g:" + " ".join(p.given) + "|" + p.family] = self._ambiguity(p)
                 if p.initial:
