@@ -54,9 +54,8 @@ class _Compact(BaseModel):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Records come back from the processes that read sources in parallel by pickle. Pydantic's
-        # own state (a dict of four entries per instance, restored by a Python-level __setstate__)
-        # took the reading process about 80 us a record to unpickle, and came back with a set of
-        # given fields per instance, undoing the sharing above.
+        # own state gave each restored instance a set of given fields of its own, undoing the
+        # sharing above (40 MB of the 527 MB left by reading 100k synthetic records).
         return _restore, (type(self), self.__dict__, self.__pydantic_fields_set__)
 
 
