@@ -505,23 +505,26 @@ class PersonClusterer:
         initial with the family name ('X. Halkortal' meets 'Xin Halkortal' there), the given names
         as printed when the first is an initial ('H. Andrew'), and a name printed alone."""
         bases: dict[str, float] = {}
+
+        def put(key: str, amb: float) -> None:
+            # Under a key several forms meet ('David A. Smith' and 'David Smith' under 'David
+            # Smith'): the person is as common there as its commonest form, whatever their order.
+            bases[key] = max(amb, bases.get(key, 0.0))
+
         for forms in {self.forms[i] for i in members}:
             for p in forms:
                 if not p.family:
                     continue
                 if p.key:
-                    bases[p.key] = amb = self._ambiguity(p)
-                    # Under the first given name and the family name, a person printed both
-                    # 'David A. Smith' and 'David Smith' is as common as the commoner form.
-                    first = f"{p.first}|{p.family}"
-                    bases[first] = max(amb, bases.get(first, 0.0))
+                    amb = self._ambiguity(p)
+                    put(p.key, amb)
+                    put(f"{p.first}|{p.family}", amb)
                 elif len(p.given) > 1:
-                    bases["g:" + " ".join(p.given) + "|" + p.family] = self._ambiguity(p)
+                    put("g:" + " ".join(p.given) + "|" + p.family, self._ambiguity(p))
                 if p.initial:
-                    bases["i:" + p.block] = self._ambiguity(
-                        p._replace(given=(p.initial,), key=""))
+                    put("i:" + p.block, self._ambiguity(p._replace(given=(p.initial,), key="")))
                 else:
-                    bases["alone:" + p.family] = self._ambiguity(p)
+                    put("alone:" + p.family, self._ambiguity(p))
         return bases
 
     def _feature_statistics(self) -> _FeatureStats:
