@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from kg.names import parse_name
@@ -38,6 +43,15 @@ def person_of(res: Resolution, key: str, position: int) -> str:
 
 def same(res: Resolution, a: tuple[str, int], b: tuple[str, int]) -> bool:
     return person_of(res, *a) == person_of(res, *b)
+
+
+def evidence_of(res: Resolution, key: str, position: int) -> list[str]:
+    """Why the person holding that author position was merged."""
+    return next(p for p in res.persons if p.path == person_of(res, key, position)).evidence
+
+
+# Three coauthors shared: the evidence a short form or a variant spelling needs.
+MANY = ["Percy Liang", "Christopher Potts", "James H. Martin"]
 
 
 # -- names ---------------------------------------------------------------------------------------
@@ -136,13 +150,8 @@ def test_rare_name_alone_links_on_years_a_few_apart(second_year, one_person):
 def _middle_name_case() -> Resolution:
     """Thirty Smiths and thirty Davids make 'David Smith' a common name; one person is printed both
     'David A. Smith' and 'David Smith', another 'David Addison Smith' two years later."""
-    fillers = []
-    for k in range(30):
-        tag = chr(97 + k // 26) + chr(97 + k % 26)
-        fillers.append(rec(f"f{k}", [f"Zor{tag} Smith"], title=f"Family filler {k}"))
-        fillers.append(rec(f"g{k}", [f"David Vel{tag}"], title=f"Given filler {k}"))
     return resolved(
-        *fillers,
+        *_namesakes("Smith", "D", 30, given="David"),
         rec("a", ["David A. Smith", "Noah Brandt", "Ilse Kovac"], title="Parsing with lattices",
             venue="ACL 2010", year=2010),
         rec("b", ["David Smith", "Noah Brandt", "Ilse Kovac"], title="Parsing with forests",
@@ -154,11 +163,6 @@ def _middle_name_case() -> Resolution:
 def test_a_person_printed_with_a_common_name_is_not_rare_under_any_hash_seed():
     # A person is compared under 'David Smith' as common as the commonest of its forms. It was as
     # common as whichever form came last from a set, so the result hung on the hash seed.
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
     script = ("from tests.test_people import _middle_name_case, same; r = _middle_name_case(); "
               "print(same(r, ('a', 0), ('b', 0)), same(r, ('a', 0), ('c', 0)))")
     outcomes = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
@@ -209,38 +213,34 @@ def test_variant_spellings_need_many_shared_coauthors():
     """A doubled letter, a dropped letter: one name printed two ways, linked on the evidence a
     short form needs; on one shared coauthor, or when both the given and the family name differ,
     they stay apart."""
-    many = ["Percy Liang", "Christopher Potts", "James H. Martin"]
     res = resolved(
-        rec("a", ["Phillippe Lanterne", *many], title="Aligning sentences"),
-        rec("b", ["Philippe Lanterne", *many], title="Aligning words"),
-        rec("c", ["Pushpak Bhattacharyya", *many], title="Wordnets for Hindi"),
-        rec("d", ["Pushpak Bhattacharya", *many], title="Wordnets for Marathi"),
+        rec("a", ["Phillippe Lanterne", *MANY], title="Aligning sentences"),
+        rec("b", ["Philippe Lanterne", *MANY], title="Aligning words"),
+        rec("c", ["Pushpak Bhattacharyya", *MANY], title="Wordnets for Hindi"),
+        rec("d", ["Pushpak Bhattacharya", *MANY], title="Wordnets for Marathi"),
         rec("e", ["Eiichiro Sumikawa", "Percy Liang"], title="Translating speech"),
         rec("f", ["Eiichro Sumikawa", "Percy Liang"], title="Translating patents"),
-        rec("g", ["Matthieu Constantin", *many], title="Multiword expressions"),
-        rec("h", ["Mathieu Konstantin", *many], title="Multiword lexicons"),
-        rec("i", ["Yang Zhou", *many], title="Dialogue states"),
-        rec("j", ["Yan Zhou", *many], title="Dialogue acts"))
+        rec("g", ["Matthieu Constantin", *MANY], title="Multiword expressions"),
+        rec("h", ["Mathieu Konstantin", *MANY], title="Multiword lexicons"),
+        rec("i", ["Yang Zhou", *MANY], title="Dialogue states"),
+        rec("j", ["Yan Zhou", *MANY], title="Dialogue acts"))
     assert same(res, ("a", 0), ("b", 0))
     assert same(res, ("c", 0), ("d", 0))
     assert not same(res, ("e", 0), ("f", 0))  # one shared coauthor is not enough
     assert not same(res, ("g", 0), ("h", 0))  # both names differ
     assert not same(res, ("i", 0), ("j", 0))  # 'Yang' and 'Yan' are two names
-    person = next(p for p in res.persons if p.path == person_of(res, "c", 0))
-    assert any("variant spelling" in e for e in person.evidence)
+    assert any("variant spelling" in e for e in evidence_of(res, "c", 0))
 
 
 def test_leading_given_name_left_out_needs_many_shared_coauthors():
-    many = ["Percy Liang", "Christopher Potts", "James H. Martin"]
     res = resolved(
-        rec("a", ["W. Detmar Meurling", *many], title="Learner corpora"),
-        rec("b", ["Detmar Meurling", *many], title="Reading comprehension"),
+        rec("a", ["W. Detmar Meurling", *MANY], title="Learner corpora"),
+        rec("b", ["Detmar Meurling", *MANY], title="Reading comprehension"),
         rec("c", ["Gary Geunbae Leem", "Percy Liang"], title="Dialogue managers"),
         rec("d", ["Geunbae Leem", "Percy Liang"], title="Spoken language understanding"))
     assert same(res, ("a", 0), ("b", 0))
     assert not same(res, ("c", 0), ("d", 0))  # one shared coauthor is not enough
-    person = next(p for p in res.persons if p.path == person_of(res, "a", 0))
-    assert any("leading given name" in e for e in person.evidence)
+    assert any("leading given name" in e for e in evidence_of(res, "a", 0))
 
 
 def test_family_name_with_words_left_out_needs_many_shared_coauthors():
@@ -248,22 +248,20 @@ def test_family_name_with_words_left_out_needs_many_shared_coauthors():
     'Montes', 'Ruiz Costa-jussà' ~ 'Costa-jussà') link on the evidence a short form needs; on one
     shared coauthor, or when the part kept is too short to say much ('Li' of 'Li-Sun'), they stay
     apart."""
-    many = ["Percy Liang", "Christopher Potts", "James H. Martin"]
     res = resolved(
-        rec("a", ["Manuel Montes-y-Gómez", *many], title="Authorship attribution"),
-        rec("b", ["Manuel Montes", *many], title="Author profiling"),
-        rec("c", ["Ruiz Costa-jussà, Marta", *many], title="Statistical machine translation"),
-        rec("d", ["Marta R. Costa-jussà", *many], title="Neural machine translation"),
+        rec("a", ["Manuel Montes-y-Gómez", *MANY], title="Authorship attribution"),
+        rec("b", ["Manuel Montes", *MANY], title="Author profiling"),
+        rec("c", ["Ruiz Costa-jussà, Marta", *MANY], title="Statistical machine translation"),
+        rec("d", ["Marta R. Costa-jussà", *MANY], title="Neural machine translation"),
         rec("e", ["Iris Eshkol-Taravella", "Percy Liang"], title="Spoken French corpora"),
         rec("f", ["Iris Eshkol", "Percy Liang"], title="Annotating oral corpora"),
-        rec("g", ["Wen Li-Sun", *many], title="Chinese word segmentation"),
-        rec("h", ["Wen Li", *many], title="Chinese parsing"))
+        rec("g", ["Wen Li-Sun", *MANY], title="Chinese word segmentation"),
+        rec("h", ["Wen Li", *MANY], title="Chinese parsing"))
     assert same(res, ("a", 0), ("b", 0))
     assert same(res, ("c", 0), ("d", 0))
     assert not same(res, ("e", 0), ("f", 0))  # one shared coauthor is not enough
     assert not same(res, ("g", 0), ("h", 0))
-    person = next(p for p in res.persons if p.path == person_of(res, "a", 0))
-    assert any("words left out" in e for e in person.evidence)
+    assert any("words left out" in e for e in evidence_of(res, "a", 0))
 
 
 def _crowd() -> list[Record]:
@@ -288,14 +286,16 @@ def test_common_name_needs_coauthors_not_venues():
     assert same(res, ("c", 0), ("d", 0))
 
 
-def _namesakes(family: str, initial: str, n: int) -> list[Record]:
-    """``n`` people carrying ``family`` and ``n`` others whose given name begins with ``initial``,
-    each on a paper of its own, so that 'X. Family' is a common name in this collection."""
+def _namesakes(family: str, initial: str, n: int, *, given: str = "") -> list[Record]:
+    """``n`` people carrying ``family`` and ``n`` others whose given name begins with ``initial``
+    (or is ``given``), each on a paper of its own, so that 'X. Family' (or 'Given Family') is a
+    common name in this collection."""
     out = []
     for k in range(n):
         tag = chr(97 + k // 26) + chr(97 + k % 26)
         out.append(rec(f"f{k}", [f"Zor{tag} {family}"], title=f"Family filler {k}"))
-        out.append(rec(f"i{k}", [f"{initial}ol{tag} Vel{tag}"], title=f"Initial filler {k}"))
+        out.append(rec(f"i{k}", [f"{given or initial + 'ol' + tag} Vel{tag}"],
+                       title=f"Initial filler {k}"))
     return out
 
 
