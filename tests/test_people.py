@@ -182,6 +182,30 @@ def test_short_form_needs_many_shared_coauthors():
     assert not same(res, ("c", 0), ("d", 0))
 
 
+def test_short_form_links_persons_with_many_coauthors_on_the_ones_they_share():
+    """Two prolific groups of papers, 'Mitch Marcus' and 'Mitchell Marcus', each with eight
+    coauthors of its own besides the three they share: the shared three are over a fifth of
+    either's coauthors, which the short form needs; on one shared coauthor they stay apart."""
+    own = [["Ingrid Falk", "Tomas Berglund", "Olga Sorokina", "Pedro Alvesson"],
+           ["Nadia Khoury", "Rolf Hansson", "Sven Lindqvist", "Keiko Morimoto"],
+           ["Aino Virtanen", "Bram Dekkers", "Carla Monteiro", "Dmitri Volkov"],
+           ["Elif Kaya", "Farid Haddad", "Greta Nyberg", "Hugo Lambrecht"]]
+    res = resolved(
+        rec("a", ["Mitch Marcus", *MANY, *own[0][:2]], title="Parsing the treebank"),
+        rec("b", ["Mitch Marcus", *MANY, *own[0][2:]], title="Tagging the treebank"),
+        rec("c", ["Mitch Marcus", *MANY, *own[1][:2]], title="Chunking the treebank"),
+        rec("d", ["Mitch Marcus", *MANY, *own[1][2:]], title="Bracketing the treebank"),
+        rec("e", ["Mitchell Marcus", *MANY, *own[2][:2]], title="Annotating the treebank"),
+        rec("f", ["Mitchell Marcus", *MANY, *own[2][2:]], title="Searching the treebank"),
+        rec("g", ["Mitchell Marcus", *MANY, *own[3][:2]], title="Releasing the treebank"),
+        rec("h", ["Mitchell Marcus", *MANY, *own[3][2:]], title="Correcting the treebank"),
+        rec("i", ["Tim Berndsen", "Percy Liang", *own[0]], title="Grammar induction"),
+        rec("j", ["Timothy Berndsen", "Percy Liang", *own[2]], title="Grammar checking"))
+    assert same(res, ("a", 0), ("h", 0))
+    assert "short form of a name; shared coauthors (1)" in evidence_of(res, "a", 0)
+    assert not same(res, ("i", 0), ("j", 0))
+
+
 def _carried(given: str, families: int, tag: str) -> list[Record]:
     """``given`` carried with ``families`` different family names, each on a paper of its own."""
     return [rec(f"{tag}{k}", [f"{given} Fam{tag}{chr(97 + k)}"], title=f"{tag} paper {k}")

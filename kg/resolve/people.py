@@ -61,7 +61,7 @@ RARE = 0.1
 LINK_RARE = 1.0
 LINK_COMMON = 1.5
 NICKNAME_LINK = 3.0  # a short form of a given name needs this much shared-coauthor weight
-NICKNAME_SHARE = 0.3  # ... and that share of the smaller person's coauthor keys
+NICKNAME_SHARE = 0.2  # ... and that share of the smaller person's coauthor keys
 NAME_OF_ITS_OWN = 5  # a given name carried with this many family names is a name of its own
 # Venues, topics and years decide only for names with fewer than `COMMON` chance namesakes: the odds
 # (in natural log units) are the name's own, -log(namesakes), plus for the rarest shared series and the
