@@ -66,9 +66,25 @@ def family_key(name: PersonName) -> str:
     return fold(f"{name.particle} {name.family}").replace(" ", "")
 
 
+# A given name of two or three letters with a full stop is abbreviated ('Ch.' for Christian, 'Th.'
+# for Thomas, 'Md.' for Mohammad, 'Wm.' for William), and stands, as an initial does, for any name
+# it begins.
+_ABBREVIATED = re.compile(r"(?<!\w)([^\W\d_])[^\W\d_]{1,2}\.")
+
+
+def abbreviations_as_initials(given: str) -> str:
+    """Given names with abbreviated ones written as initials.
+
+    >>> [abbreviations_as_initials(g) for g in ("Ch.", "J.-Ph.", "Md. Anwarus", "Christian", "Bo")]
+    ['C.', 'J.-P.', 'M. Anwarus', 'Christian', 'Bo']
+    """
+    return _ABBREVIATED.sub(r"\1.", given) if "." in given else given
+
+
 def given_tokens(name: PersonName) -> list[str]:
-    """Folded given-name tokens, hyphenated names split: 'Jean-Pierre M.' -> ['jean', 'pierre', 'm']."""
-    return fold(name.given).split()
+    """Folded given-name tokens, hyphenated names split, abbreviated names as initials: 'Jean-Pierre
+    M.' -> ['jean', 'pierre', 'm'], 'Ch.' -> ['c']."""
+    return fold(abbreviations_as_initials(name.given)).split()
 
 
 def is_initial(token: str) -> bool:

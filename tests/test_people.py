@@ -69,6 +69,11 @@ MANY = ["Percy Liang", "Christopher Potts", "James H. Martin"]
     ("Chew Lim", "Chew-Lim", True),  # one name in one piece, hyphenated or in two
     ("Ai Ti", "Aiti", True),
     ("Ai Ti", "Aiwei", False),
+    ("Ch.", "Christian", True),  # an abbreviated name stands for the names it begins
+    ("Ch.", "Charles", True),
+    ("Ch.", "Thomas", False),
+    ("J.-Ph.", "Jean-Philippe", True),
+    ("Md. Anwarus", "Mohammad Anwarus", True),
 ])
 def test_given_names_compatible(a, b, expected):
     assert given_compatible(given_units(a), given_units(b)) is expected
@@ -355,6 +360,19 @@ def test_initials_join_the_one_person_they_fit():
                    rec("b", ["X. Halkortal", "Nora Belsi"], title="Graph matching for speed",
                        venue="GMC 2021", year=2021))
     assert same(res, ("a", 0), ("b", 0))
+
+
+def test_an_abbreviated_given_name_joins_the_person_it_fits_as_an_initial_does():
+    """'Ch. Boitet' (Christian, abbreviated as older European papers do) with 'Christian Boitet'
+    on a shared coauthor, as 'C. Boitet' would; never with 'Thomas Boitet'."""
+    res = resolved(rec("a", ["Christian Boitet", "Nora Belsi"], title="Translation of idioms"),
+                   rec("b", ["Ch. Boitet", "Nora Belsi"], title="Dialogue-based translation"),
+                   rec("c", ["Thomas Boitet", "Ivo Marsk"], title="Lexical semantics of verbs"),
+                   rec("d", ["Th. Boitet", "Ivo Marsk"], title="Speech recognition in noise"))
+    assert same(res, ("a", 0), ("b", 0)) and same(res, ("c", 0), ("d", 0))
+    assert not same(res, ("a", 0), ("c", 0))
+    person = next(p for p in res.persons if p.path == person_of(res, "a", 0))
+    assert person.name == "Christian Boitet" and "Ch. Boitet" in person.variants
 
 
 def test_name_comparison_docstring_examples():

@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from rapidfuzz.distance import DamerauLevenshtein
 
+from ..names import abbreviations_as_initials
 from ..records import PersonName
 from ..text import fold, strip_accents
 
@@ -65,10 +66,12 @@ _UNIT_SPLIT = re.compile(r"[^\w-]+")
 def given_units(given: str) -> tuple[str, ...]:
     """Folded given names: 'J.-P. Martin' style initials, hyphens and apostrophes kept as '-'.
 
-    >>> given_units("Jean-Pierre M."), given_units("J.-P."), given_units("Jun’ichi")
+    >>> given_units("Jean-Pierre M."), given_units("J.-Ph."), given_units("Jun’ichi")
     (('jean-pierre', 'm'), ('j-p',), ('jun-ichi',))
+    >>> given_units("Ch. R."), given_units("Md. Anwarus")
+    (('c', 'r'), ('m', 'anwarus'))
     """
-    text = _BOUND.sub("-", strip_accents(given).lower())
+    text = _BOUND.sub("-", strip_accents(abbreviations_as_initials(given)).lower())
     units = (u.strip("-") for u in _UNIT_SPLIT.split(text))
     return tuple(u for u in units if u)
 
