@@ -211,6 +211,15 @@ def test_short_form_links_persons_with_many_coauthors_on_the_ones_they_share():
     assert not same(res, ("i", 0), ("j", 0))
 
 
+def test_first_part_of_a_hyphenated_given_name_links_on_the_evidence_a_short_form_needs():
+    """'Ionut Sorodoc' and 'Ionut-Teodor Sorodoc' (one person printing the first part of a
+    hyphenated name) on three shared coauthors; 'Ting Wu' and 'Ting-Wei Wu' on one stay apart."""
+    res = resolved(rec("a", ["Ionut Sorodoc", *MANY]), rec("b", ["Ionut-Teodor Sorodoc", *MANY]),
+                   rec("c", ["Ting Wu", "Percy Liang"]), rec("d", ["Ting-Wei Wu", "Percy Liang"]))
+    assert same(res, ("a", 0), ("b", 0))
+    assert not same(res, ("c", 0), ("d", 0))
+
+
 def _carried(given: str, families: int, tag: str) -> list[Record]:
     """``given`` carried with ``families`` different family names, each on a paper of its own."""
     return [rec(f"{tag}{k}", [f"{given} Fam{tag}{chr(97 + k)}"], title=f"{tag} paper {k}")

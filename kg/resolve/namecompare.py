@@ -143,9 +143,10 @@ def given_compatible(ta: tuple[str, ...], tb: tuple[str, ...]) -> bool:
 
 def nickname_compatible(ta: tuple[str, ...], tb: tuple[str, ...], *,
                         compound: Callable[[str, str], bool] | None = None) -> bool:
-    """Given names that may be one name and its short form: the same, or first names of which one
+    """Given names that may be one name and its short form: the same, first names of which one
     is the start of the other, at least two letters longer, or with a diminutive ending ('Dan' ~
-    'Daniel', 'Kathy' ~ 'Kathleen'), the rest compatible. Only strong evidence links such names.
+    'Daniel', 'Kathy' ~ 'Kathleen'), or of which one is the first part of the other, hyphenated
+    ('Ionut' ~ 'Ionut-Teodor'), the rest compatible. Only strong evidence links such names.
     When ``compound(start, rest)`` says the long form is a name made of two ('Yue' and 'Wei' in
     'Yuewei', 'Anne' and 'Marie' in 'Annemarie'), it is not a longer form of the short one.
 
@@ -153,11 +154,15 @@ def nickname_compatible(ta: tuple[str, ...], tb: tuple[str, ...], *,
     (True, True)
     >>> nickname_compatible(("max",), ("moritz",)), nickname_compatible(("yan",), ("yang",))
     (False, False)
+    >>> nickname_compatible(("ionut",), ("ionut-teodor",)), nickname_compatible(("io",), ("ionut",))
+    (True, False)
     >>> nickname_compatible(("yue",), ("yuewei",), compound=lambda start, rest: rest == "wei")
     False
     """
     if given_compatible(ta, tb):
         return True
+    if ta and tb and _first_part(ta[0], tb[0]):
+        return given_compatible(ta[1:], tb[1:])
     if not ta or not tb or "-" in ta[0] + tb[0] or len(ta[0]) < 3 or len(tb[0]) < 3:
         return False
     short, long_ = sorted((ta[0], tb[0]), key=len)
@@ -168,6 +173,14 @@ def nickname_compatible(ta: tuple[str, ...], tb: tuple[str, ...], *,
             compound is not None and compound(long_[:n], long_[n:])):
         return False
     return given_compatible((long_,) + ta[1:], (long_,) + tb[1:])
+
+
+def _first_part(x: str, y: str) -> bool:
+    """Is one given name the first part of the other, hyphenated ('marie' of 'marie-helene')?"""
+    for a, b in ((x, y), (y, x)):
+        if "-" in b and "-" not in a and not initials_only(a) and b.split("-", 1)[0] == a:
+            return True
+    return False
 
 
 def undoubled(text: str) -> str:
