@@ -384,6 +384,28 @@ def test_an_abbreviated_given_name_joins_the_person_it_fits_as_an_initial_does()
     assert person.name == "Christian Boitet" and "Ch. Boitet" in person.variants
 
 
+def test_a_misprinted_name_in_one_version_is_held_by_the_author_at_its_place():
+    """A conference paper and its journal version, one printing 'Kojilna' for 'Kojima' (a scan
+    misread) and listing 'Hana Skonmalovla' third for 'Hana Skoumalova' second: each printed
+    author is held by the person of the canonical list, and the lists' disagreement is still
+    reported. An author only one version lists stays held by nobody."""
+    title = "Combining automatic and interactive disambiguation"
+    conf = rec("a", ["Masaya Yamaguchi", "Takeyuki Kojilna", "Petr Sgall", "Hana Skonmalovla"],
+               title=title, venue="COLING 1998", year=1998)
+    journal = rec("b", ["Masaya Yamaguchi", "Takeyuki Kojima", "Hana Skoumalova", "Petr Sgall"],
+                  title=title, venue="Computational Linguistics", year=1998)
+    extra = rec("c", ["Masaya Yamaguchi", "Jun Okada"], title="Parsing the treebank")
+    report = rec("d", ["Masaya Yamaguchi", "Ivo Marsk"], title=title, year=1998)
+    res = resolved(conf, journal, extra, report)
+    assert len({w.path for w in res.works if title.lower() in w.title.lower()}) == 1
+    assert same(res, ("a", 1), ("b", 1)) and same(res, ("a", 3), ("b", 2))
+    kojima = next(p for p in res.persons if p.path == person_of(res, "b", 1))
+    assert kojima.name == "Takeyuki Kojima" and "Takeyuki Kojilna" in kojima.variants
+    assert any(d.field == "authors" and d.values[0].records == ["s#a"] for d in res.disagreements)
+    with pytest.raises(KeyError):
+        person_of(res, "d", 1)  # 'Ivo Marsk' is no misprint of a listed author
+
+
 def test_name_comparison_docstring_examples():
     import doctest
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import DamerauLevenshtein
 
 from ..names import display, family_key, given_compatible
 from ..progress import Progress, Ticker
@@ -394,6 +395,16 @@ class Resolver:
                 slots[pos].mentions.append(Mention(printed=name.printed, record=r.uid, forms=forms, index=i))
                 if name.identifier:
                     slots[pos].add_id(name.identifier)
+            # A name no position fits strictly ('Kojilna' printed for 'Kojima', 'Doug' for
+            # 'Douglas') is still the author at its own position when the names are near: the
+            # mention joins that slot, so the occurrence has a person. Its name stays out of the
+            # slot's names (which decide who the slot may be merged with), and the lists
+            # disagreement above stays reported.
+            for i, pos in _near_at_position(canonical, r.authors, aligned):
+                name = r.authors[i]
+                forms = r.printed_authors[i] if i < len(r.printed_authors) else []
+                slots[pos].mentions.append(Mention(printed=name.printed, record=r.uid, forms=forms,
+                                                   index=i))
         # Authors a source implies (a profile's owner): aligned with a printed name if one fits.
         for r in cluster:
             owner = self._owner(r)
@@ -610,6 +621,44 @@ class Resolver:
 
 
 _family_key = lru_cache(maxsize=1 << 16)(family_key)  # names recur across records
+
+
+# Family names this far apart (letters added, dropped, changed, swapped) may be one name misprinted.
+NEAR_FAMILY_EDITS = 2
+NEAR_FAMILY_LEN = 4  # ... when both are at least this long
+
+
+def _near_at_position(canonical: list[PersonName], names: list[PersonName],
+                      aligned: list[int | None]) -> Iterator[tuple[int, int]]:
+    """(index, position) for each name left unplaced that is a canonical name printed otherwise:
+    at its own index if that position is free and holds the same family name ('E. Gabriela
+    Garza' for 'Gabriela Garza') or a near one with the same first initial ('Kojilna' for
+    'Kojima'); else at the one free position whose name is near it so ('Hana Skonmalovla' listed
+    third for 'Hana Skoumalova' listed second)."""
+    free = set(range(len(canonical))) - {p for p in aligned if p is not None}
+    for i, pos in enumerate(aligned):
+        if pos is not None or not free:
+            continue
+        n = names[i]
+        if i in free and _family_key(canonical[i]) == _family_key(n):
+            place: int | None = i
+        else:
+            near = [j for j in sorted(free) if _near_name(canonical[j], n)]
+            place = i if i in near else (near[0] if len(near) == 1 else None)
+        if place is not None:
+            free.discard(place)
+            yield i, place
+
+
+def _near_name(a: PersonName, b: PersonName) -> bool:
+    """One name misprinted as the other: the same first initial, and family names equal or a few
+    letters apart."""
+    ga, gb = fold(a.given)[:1], fold(b.given)[:1]
+    if ga != gb and ga and gb:
+        return False
+    ka, kb = _family_key(a), _family_key(b)
+    return ka == kb or (min(len(ka), len(kb)) >= NEAR_FAMILY_LEN and ka[:1] == kb[:1] and
+                        DamerauLevenshtein.distance(ka, kb) <= NEAR_FAMILY_EDITS)
 
 
 def _more_precise(a: PartialDate, b: PartialDate) -> bool:
