@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pyoxigraph import Quad
 
+from . import collector
 from .graph import store as store_mod
 from .graph.mapping import Mapper
 from .manifest import Manifest
@@ -66,7 +67,9 @@ def build(manifest: Manifest, *, store: str | Path, base: str, strict: bool = Fa
     mapper = Mapper(base)
     meta = {"base": mapper.base, "counts": res.counts(),
             "sources": {s.id: s.filename for s in res.sources.values()}}
-    info = store_mod.build(store, _then(mapper.quads(res, progress=progress), progress), meta=meta)
+    with collector.paused():
+        info = store_mod.build(store, _then(mapper.quads(res, progress=progress), progress),
+                               meta=meta)
     timings["load"] = time.perf_counter() - t
     return BuildResult(resolution=res, store=info, seconds=time.perf_counter() - started,
                        timings=timings)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
 
-from . import sources
+from . import collector, sources
 from .errors import ConfigError
 from .manifest import Manifest, SourceSpec
 from .progress import Progress
@@ -86,14 +88,17 @@ def read_all(manifest: Manifest, *, strict: bool = False, progress: Progress | N
     specs = manifest.sources
     read = partial(read_source, strict=strict)
     n_workers = read_workers(specs, workers)
-    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=_worker_context()) \
-        if n_workers > 1 else None
+    # Workers parse with the collector on (parsers leave cyclic garbage); this process then only
+    # unpickles what they read, which leaves none, so its collector is paused meanwhile.
+    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=_worker_context(),
+                               initializer=gc.enable) if n_workers > 1 else None
     out = []
     try:
-        for n, src in enumerate(pool.map(read, specs) if pool else map(read, specs), start=1):
-            out.append(src)
-            if progress:
-                progress("read sources", n, len(specs))
+        with collector.paused() if pool else nullcontext():
+            for n, src in enumerate(pool.map(read, specs) if pool else map(read, specs), start=1):
+                out.append(src)
+                if progress:
+                    progress("read sources", n, len(specs))
     finally:
         if pool:
             pool.shutdown(wait=True, cancel_futures=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import subprocess
@@ -9,7 +10,8 @@ import sys
 
 import pytest
 
-from kg import pipeline
+from kg import collector, pipeline
+from kg.build import build
 from kg.errors import ConfigError, ParseError
 from kg.graph.store import build_meta
 from kg.manifest import Manifest, SourceSpec
@@ -55,6 +57,44 @@ def test_a_strict_error_in_a_worker_is_raised_with_its_file_and_line(tmp_path):
     got = read_all(manifest, workers=2)
     assert [len(s.records) for s in got] == [3, 2, 3]
     assert any("b.bib:2: malformed entry" in line for line in got[1].info.issues)
+
+
+def _collector_on(spec, *, strict=False):
+    """A reader that reads nothing and says whether the worker's cyclic collector is on."""
+    return gc.isenabled()
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_workers_parse_with_the_collector_on_while_this_process_pauses_it(manifest, monkeypatch,
+                                                                          method):
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"no {method} start method on this platform")
+    monkeypatch.setattr(pipeline, "read_source", _collector_on)
+    monkeypatch.setattr(pipeline, "_worker_context", lambda: multiprocessing.get_context(method))
+    here = []
+    in_workers = read_all(manifest, workers=2, progress=lambda *a: here.append(gc.isenabled()))
+    assert in_workers == [True] * len(manifest.sources)
+    assert here and not any(here)
+    assert gc.isenabled()
+
+
+def test_resolving_and_loading_pause_the_collector_and_restore_it(manifest, tmp_path):
+    seen: dict[str, set[bool]] = {}
+
+    def note(step, *_):
+        seen.setdefault(step, set()).add(gc.isenabled())
+
+    build(manifest, store=tmp_path / "store", base="https://kg.example/", progress=note, workers=1)
+    assert seen["read sources"] == {True}  # parsers leave cyclic garbage: collected as they go
+    assert seen["load quads"] == {False}
+    assert {state for step, states in seen.items() if step.startswith("resolve")
+            for state in states} == {False}
+    assert gc.isenabled()
+    with collector.paused():
+        with collector.paused():
+            pass
+        assert not gc.isenabled()  # an inner pause leaves the outer one in force
+    assert gc.isenabled()
 
 
 def test_how_many_workers(tmp_path, monkeypatch):

@@ -20,6 +20,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from rapidfuzz.distance import DamerauLevenshtein
 
+from .. import collector
 from ..names import display, family_key, given_compatible
 from ..progress import Progress, Ticker
 from ..records import Kind, PartialDate, PersonName, Record
@@ -706,7 +707,8 @@ def resolve(inputs: Iterable[SourceRecords], *, curation: Curation | None = None
             progress: Progress | None = None) -> Resolution:
     """Resolve the records of several sources into one set of works, people and venues;
     ``progress`` hears how far each step got."""
-    resolver = Resolver(inputs, curation=curation, progress=progress)
-    resolver._slots_by_work = []
-    resolver._edition_series = {}
-    return resolver.run()
+    with collector.paused():
+        resolver = Resolver(inputs, curation=curation, progress=progress)
+        resolver._slots_by_work = []
+        resolver._edition_series = {}
+        return resolver.run()
