@@ -88,10 +88,12 @@ def read_all(manifest: Manifest, *, strict: bool = False, progress: Progress | N
     specs = manifest.sources
     read = partial(read_source, strict=strict)
     n_workers = read_workers(specs, workers)
-    # Workers parse with the collector on (parsers leave cyclic garbage); this process then only
-    # unpickles what they read, which leaves none, so its collector is paused meanwhile.
+    # This process only unpickles what the workers read, which leaves no garbage, so it makes no
+    # full collections meanwhile; the workers parse, and collect as usual (a forked one is given
+    # back the thresholds of before the pause).
     pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=_worker_context(),
-                               initializer=gc.enable) if n_workers > 1 else None
+                               initializer=gc.set_threshold, initargs=gc.get_threshold()
+                               ) if n_workers > 1 else None
     out = []
     try:
         with collector.paused() if pool else nullcontext():

@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import weakref
 
 import pytest
 
@@ -59,42 +60,63 @@ def test_a_strict_error_in_a_worker_is_raised_with_its_file_and_line(tmp_path):
     assert any("b.bib:2: malformed entry" in line for line in got[1].info.issues)
 
 
-def _collector_on(spec, *, strict=False):
-    """A reader that reads nothing and says whether the worker's cyclic collector is on."""
-    return gc.isenabled()
+def _full_collections(spec, *, strict=False):
+    """A reader that reads nothing and says whether its process makes full collections."""
+    return gc.get_threshold()[2] != collector.NEVER
+
+
+def _full_collections_here() -> bool:
+    return gc.get_threshold()[2] != collector.NEVER
 
 
 @pytest.mark.parametrize("method", ["fork", "spawn"])
-def test_workers_parse_with_the_collector_on_while_this_process_pauses_it(manifest, monkeypatch,
-                                                                          method):
+def test_workers_collect_fully_while_this_process_unpickling_their_records_does_not(
+        manifest, monkeypatch, method):
     if method not in multiprocessing.get_all_start_methods():
         pytest.skip(f"no {method} start method on this platform")
-    monkeypatch.setattr(pipeline, "read_source", _collector_on)
+    monkeypatch.setattr(pipeline, "read_source", _full_collections)
     monkeypatch.setattr(pipeline, "_worker_context", lambda: multiprocessing.get_context(method))
+    before = gc.get_threshold()
     here = []
-    in_workers = read_all(manifest, workers=2, progress=lambda *a: here.append(gc.isenabled()))
+    in_workers = read_all(manifest, workers=2,
+                          progress=lambda *a: here.append(_full_collections_here()))
     assert in_workers == [True] * len(manifest.sources)
     assert here and not any(here)
-    assert gc.isenabled()
+    assert gc.get_threshold() == before
 
 
-def test_resolving_and_loading_pause_the_collector_and_restore_it(manifest, tmp_path):
+def test_resolving_and_loading_make_no_full_collections_and_the_thresholds_come_back(
+        manifest, tmp_path):
     seen: dict[str, set[bool]] = {}
 
     def note(step, *_):
-        seen.setdefault(step, set()).add(gc.isenabled())
+        seen.setdefault(step, set()).add(_full_collections_here())
 
+    before = gc.get_threshold()
     build(manifest, store=tmp_path / "store", base="https://kg.example/", progress=note, workers=1)
-    assert seen["read sources"] == {True}  # parsers leave cyclic garbage: collected as they go
+    assert seen["read sources"] == {True}  # parsers leave cyclic garbage, also in older objects
     assert seen["load quads"] == {False}
     assert {state for step, states in seen.items() if step.startswith("resolve")
             for state in states} == {False}
-    assert gc.isenabled()
+    assert gc.get_threshold() == before
     with collector.paused():
         with collector.paused():
             pass
-        assert not gc.isenabled()  # an inner pause leaves the outer one in force
-    assert gc.isenabled()
+        assert not _full_collections_here()  # an inner pause leaves the outer one in force
+        assert gc.isenabled()  # young objects are still collected
+    assert gc.get_threshold() == before
+
+
+def test_a_cycle_made_while_full_collections_are_paused_is_collected_young():
+    class Node:
+        def __init__(self):
+            self.me = self
+
+    with collector.paused():
+        ref = weakref.ref(Node())
+        kept = [[] for _ in range(10 * gc.get_threshold()[0])]  # enough to start young collections
+        assert ref() is None
+        del kept
 
 
 def test_how_many_workers(tmp_path, monkeypatch):
