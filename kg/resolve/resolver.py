@@ -391,9 +391,8 @@ class Resolver:
                 if pos is None:
                     continue
                 name = r.authors[i]
-                forms = r.printed_authors[i] if i < len(r.printed_authors) else []
                 slots[pos].names.append(name)
-                slots[pos].mentions.append(Mention(printed=name.printed, record=r.uid, forms=forms, index=i))
+                slots[pos].mentions.append(_mention(r, i))
                 if name.identifier:
                     slots[pos].add_id(name.identifier)
             # A name no position fits strictly ('Kojilna' printed for 'Kojima', 'Doug' for
@@ -402,10 +401,7 @@ class Resolver:
             # slot's names (which decide who the slot may be merged with), and the lists
             # disagreement above stays reported.
             for i, pos in _near_at_position(canonical, r.authors, aligned):
-                name = r.authors[i]
-                forms = r.printed_authors[i] if i < len(r.printed_authors) else []
-                slots[pos].mentions.append(Mention(printed=name.printed, record=r.uid, forms=forms,
-                                                   index=i))
+                slots[pos].mentions.append(_mention(r, i))
         # Authors a source implies (a profile's owner): aligned with a printed name if one fits.
         for r in cluster:
             owner = self._owner(r)
@@ -622,6 +618,12 @@ class Resolver:
 
 
 _family_key = lru_cache(maxsize=1 << 16)(family_key)  # names recur across records
+
+
+def _mention(r: Record, i: int) -> Mention:
+    """The record's i-th author as printed there (with its other printed forms)."""
+    return Mention(printed=r.authors[i].printed, record=r.uid, index=i,
+                   forms=r.printed_authors[i] if i < len(r.printed_authors) else [])
 
 
 # Family names this far apart (letters added, dropped, changed, swapped) may be one name misprinted.
