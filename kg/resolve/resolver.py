@@ -536,19 +536,31 @@ class Resolver:
         for s in all_slots:
             for n in s.names:
                 counts[n.full] += 1
+        # Printed forms repeat across a person's works; decoding each once saves most of the LaTeX
+        # parsing (the shared cache also holds every title, so names fall out of it).
+        decoded: dict[str, str] = {}
+
+        def decode(printed: str) -> str:
+            text = decoded.get(printed)
+            if text is None:
+                text = decoded[printed] = latex_to_unicode(printed)
+            return text
+
         for g in groups:
-            names = [n for i in g for n in all_slots[i].names]
+            # A parsed name is shared by its occurrences: each object is weighed once, in order of
+            # first appearance, which gives the preferred form that every occurrence gives.
+            names = list({id(n): n for i in g for n in all_slots[i].names}.values())
             if not names:
                 continue
             best = preferred(names, counts)
             variants = set()
             for i in g:
                 for m in all_slots[i].mentions:
-                    variants.add(latex_to_unicode(m.printed))
+                    variants.add(decode(m.printed))
                     variants.update(m.forms)
-                for n in all_slots[i].names:
-                    variants.add(display(n))
-                    variants.add(latex_to_unicode(n.printed))
+            for n in names:
+                variants.add(display(n))
+                variants.add(decode(n.printed))
             ids: dict[str, list[str]] = defaultdict(list)
             for i in g:
                 for v in sorted(all_slots[i].ids):

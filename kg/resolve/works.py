@@ -67,18 +67,21 @@ class Features:
     initials: list[str]  # first letter of each author's given name ('' when none is printed)
     year: int | None
     ids: dict[str, str] = field(default_factory=dict)
+    numbers: tuple[str, ...] = ()  # the numbers in the title, in order
 
 
 def features(record: Record) -> Features:
     names = record.authors
+    title = title_key(record.title or "")
     return Features(
-        title=title_key(record.title or ""),
+        title=title,
         main=main_title_key(record.title or ""),
         families=[family_key(a) for a in names],
         initials=[fold(a.given)[:1] for a in names],
         year=record.date.year if record.date and "year" not in record.date.inferred else
         (record.date.year if record.date else None),
         ids={s: v for s in ID_SCHEMES if (v := record.first_id(s))},
+        numbers=tuple(_NUMBER.findall(title)),
     )
 
 
@@ -119,9 +122,9 @@ def titles_match(a: Features, b: Features) -> bool:
         return True
     # Titles that differ in a number are different papers, however alike the rest ('Findings of
     # the 2009 Workshop on ...' and 'Findings of the 2010 Workshop on ...').
-    if _NUMBER.findall(a.title) != _NUMBER.findall(b.title):
+    if a.numbers != b.numbers:
         return False
-    if fuzz.ratio(a.title, b.title) < 93:
+    if not fuzz.ratio(a.title, b.title, score_cutoff=93):  # 0 below the cutoff
         return False
     return not replaced_words(a.title, b.title)
 
@@ -323,9 +326,9 @@ class WorkClusterer:
                     if self.uf.find(i) == self.uf.find(j):
                         continue
                     fi, fj = self.feats[i], self.feats[j]
-                    if fi.title != fj.title and titles_match(fi, fj) and \
-                            authors_agree(fi, fj, require=True) and years_agree(fi, fj) and \
-                            not self._id_mismatch(i, j):
+                    # the cheapest test first; none has side effects
+                    if years_agree(fi, fj) and fi.title != fj.title and titles_match(fi, fj) \
+                            and authors_agree(fi, fj, require=True) and not self._id_mismatch(i, j):
                         self._union(i, j, by_title=True)
 
     def _resolve_conflict_owners(self) -> None:
