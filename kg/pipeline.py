@@ -6,8 +6,9 @@ import gc
 import multiprocessing
 import os
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from functools import partial
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from . import collector, sources
 from .errors import ConfigError
 from .manifest import Manifest, SourceSpec
 from .progress import Progress
+from .records import sharing_values
 from .resolve import Curation, Resolution, SourceRecords, load_curation, resolve
 from .resolve.model import SourceInfo
 from .sources import SourceContext
@@ -88,15 +90,14 @@ def read_all(manifest: Manifest, *, strict: bool = False, progress: Progress | N
     specs = manifest.sources
     read = partial(read_source, strict=strict)
     n_workers = read_workers(specs, workers)
-    # This process only unpickles what the workers read, which leaves no garbage, so it makes no
-    # full collections meanwhile; the workers parse, and collect as usual (a forked one is given
-    # back the thresholds of before the pause).
+    # The workers parse, and collect as usual (a forked one is given back the thresholds of before
+    # the pause in `_from_workers`).
     pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=_worker_context(),
                                initializer=gc.set_threshold, initargs=gc.get_threshold()
                                ) if n_workers > 1 else None
     out = []
     try:
-        with collector.paused() if pool else nullcontext():
+        with _from_workers() if pool else nullcontext():
             for n, src in enumerate(pool.map(read, specs) if pool else map(read, specs), start=1):
                 out.append(src)
                 if progress:
@@ -105,6 +106,15 @@ def read_all(manifest: Manifest, *, strict: bool = False, progress: Progress | N
         if pool:
             pool.shutdown(wait=True, cancel_futures=True)
     return out
+
+
+@contextmanager
+def _from_workers() -> Iterator[None]:
+    """While what the workers read comes back by pickle: this process only unpickles it, which
+    leaves no garbage, so it makes no full collections; and equal author names and dates come back
+    as one object each (:func:`kg.records.sharing_values`)."""
+    with collector.paused(), sharing_values():
+        yield
 
 
 def default_curation(manifest: Manifest) -> Curation | None:

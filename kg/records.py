@@ -7,6 +7,8 @@ these. A record keeps the printed text beside the parsed values, and where it ca
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date as _date
 from enum import Enum
 from typing import Any
@@ -59,9 +61,41 @@ class _Compact(BaseModel):
         return _restore, (type(self), self.__dict__, self.__pydantic_fields_set__)
 
 
+# While records come back from the processes that read them: author names and dates by content.
+_SHARED: dict[tuple[Any, ...], _Compact] | None = None
+
+
+@contextmanager
+def sharing_values() -> Iterator[None]:
+    """Inside the block, an author name or a date unpickled equal to one unpickled before is that
+    same object. Each pickle has its own copy of a value, so a name printed in fifty source files
+    read by worker processes came back as fifty objects (about 360 bytes each), and every record
+    with a date of its own (about 290 bytes; a collection has a few hundred distinct dates). They
+    are frozen, so sharing them changes nothing but memory, as :func:`kg.names.parse_name`'s cache
+    already shares the names one process parses. The table is dropped on leaving the block."""
+    global _SHARED
+    outer, _SHARED = _SHARED, {}
+    try:
+        yield
+    finally:
+        _SHARED = outer
+
+
 def _restore(cls: type[_Compact], values: dict[str, Any], given: set[str]) -> _Compact:
     """An instance as pickled by `_Compact.__reduce__`: its field values as they were (validated
-    when first made), and the shared set of the fields that were given."""
+    when first made), and the shared set of the fields that were given; inside
+    :func:`sharing_values`, a name or date equal to one restored before is that one."""
+    shared = _SHARED
+    if shared is None or cls not in _SHAREABLE:
+        return _new(cls, values, given)
+    key = (cls, *values.values())
+    found = shared.get(key)
+    if found is None or found.__pydantic_fields_set__ != given:
+        found = shared[key] = _new(cls, values, given)
+    return found
+
+
+def _new(cls: type[_Compact], values: dict[str, Any], given: set[str]) -> _Compact:
     obj = cls.__new__(cls)
     object.__setattr__(obj, "__dict__", values)
     object.__setattr__(obj, "__pydantic_fields_set__",
@@ -177,6 +211,9 @@ class Venue(_Frozen):
     host: str | None = None  # the event a workshop was held at, as printed ('ICLR25', 'ICLR 2024')
     printed: tuple[str, ...] = ()  # other printed forms of this venue seen in the same record
     editors: tuple[PersonName, ...] = ()
+
+
+_SHAREABLE = (PersonName, PartialDate)
 
 
 class Record(_Compact):

@@ -43,6 +43,24 @@ def test_workers_read_the_same_records_in_manifest_order(manifest, monkeypatch, 
     assert seen[-1] == ("read sources", len(manifest.sources), len(manifest.sources))
 
 
+def test_equal_names_and_dates_read_by_different_workers_are_one_object(tmp_path):
+    specs = []
+    for n in range(4):
+        (tmp_path / f"{n}.bib").write_text(
+            f"@article{{p{n}, title={{Paper {n}}}, author={{Doe, Jane and Roe, Rick{n}}},"
+            " year=2020}\n", encoding="utf-8")
+        specs.append(SourceSpec(id=f"s{n}", path=tmp_path / f"{n}.bib", format="bibtex"))
+    manifest = Manifest(path=None, sources=tuple(specs))
+    alone = read_all(manifest, workers=1)
+    got = read_all(manifest, workers=2)
+    assert dumped(got) == dumped(alone)
+    records = [r for s in got for r in s.records]
+    assert len({id(r.authors[0]) for r in records}) == 1  # 'Jane Doe', read in four files
+    assert len({id(r.authors[1]) for r in records}) == 4  # four different names stay four
+    assert len({id(r.date) for r in records}) == 1
+    assert all(r.model_fields_set == alone[0].records[0].model_fields_set for r in records)
+
+
 def test_a_strict_error_in_a_worker_is_raised_with_its_file_and_line(tmp_path):
     specs = []
     for name in ("a.bib", "b.bib", "c.bib"):
