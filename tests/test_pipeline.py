@@ -78,13 +78,13 @@ def test_a_strict_error_in_a_worker_is_raised_with_its_file_and_line(tmp_path):
     assert any("b.bib:2: malformed entry" in line for line in got[1].info.issues)
 
 
-def _full_collections(spec, *, strict=False):
-    """A reader that reads nothing and says whether its process makes full collections."""
-    return gc.get_threshold()[2] != collector.NEVER
-
-
 def _full_collections_here() -> bool:
     return gc.get_threshold()[2] != collector.NEVER
+
+
+def _full_collections(spec, *, strict=False):
+    """A reader that reads nothing and says whether its process makes full collections."""
+    return _full_collections_here()
 
 
 @pytest.mark.parametrize("method", ["fork", "spawn"])
