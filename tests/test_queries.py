@@ -697,6 +697,41 @@ def test_lag_in_days_where_both_dates_are_full(chain):
     assert [(r["title"], r["lag_years"], r["lag_days"]) for r in rows] == [("On ab", 0, 51)]
 
 
+def test_collaborations_count_years_and_rank_pairs_of_namesakes(tmp_path):
+    """Pairs that tie on joint works rank by the two names, then by the two persons' paths (two
+    people called Sam Same); a pair's years are those of its dated works; a pair with none has no
+    years; a work of one author makes no pair."""
+    def work(slug, people, year=None):
+        return Work(path=f"work/{slug}", title=slug, records=[],
+                    date=PartialDate(year=year) if year is not None else None,
+                    authors=[Authorship(position=i + 1, person=f"person/{p}")
+                             for i, p in enumerate(people)])
+    names = {"zed": "Ann Zed", "sam-1": "Sam Same", "sam": "Sam Same", "bo": "Bo Ash", "cy": "Cy Oak"}
+    persons = [Person(path=f"person/{p}", name=n, given=n.split()[0], family=n.split()[1])
+               for p, n in names.items()]
+    works = [work("w1", ["zed", "sam-1"], 2001), work("w2", ["sam", "zed"], 1999),
+             work("w3", ["bo", "cy"]), work("w4", ["cy", "bo"], 2010), work("w5", ["bo", "cy"], -44),
+             work("w6", ["cy", "zed"]), work("w7", ["zed"], 1990)]
+    res = Resolution(records={}, sources={}, works=works, persons=persons, series=[], editions=[])
+    path = tmp_path / "store"
+    store_mod.build(path, Mapper(CHAIN_BASE).quads(res), meta={"base": CHAIN_BASE})
+    rows = store_mod.open_store(path).query("""
+        SELECT ?rank ?a ?b ?jw ?first ?last WHERE {
+          GRAPH ?g { ?pair kg:rank ?rank ; kg:jointWorks ?jw ; kg:collaborator ?pa, ?pb
+                     OPTIONAL { ?pair kg:firstYear ?first ; kg:lastYear ?last } }
+          FILTER(STR(?pa) < STR(?pb))
+          BIND(STRAFTER(STR(?pa), "/person/") AS ?a) BIND(STRAFTER(STR(?pb), "/person/") AS ?b)
+        } ORDER BY ?rank""", prefixes=dict(PREFIXES))
+    assert [(int(r["rank"].value), r["a"].value, r["b"].value, int(r["jw"].value),
+             r["first"] and int(r["first"].value), r["last"] and int(r["last"].value))
+            for r in rows] == [
+        (1, "bo", "cy", 3, -44, 2010),
+        (2, "cy", "zed", 1, None, None),
+        (3, "sam", "zed", 1, 1999, 1999),
+        (4, "sam-1", "zed", 1, 2001, 2001),
+    ]
+
+
 # ----------------------------------------------------------------------------------------------
 # Resolving persons and venues
 

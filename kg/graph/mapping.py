@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
-from itertools import combinations
 from urllib.parse import quote
 
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
@@ -56,6 +55,13 @@ def integer(value: int) -> Literal:
     return Literal(str(value), datatype=XSD.integer)
 
 
+# How a collaboration's count and years are packed into one number (see Mapper._collaborations).
+_ONE = 1 << 64
+_MASK = (1 << 32) - 1
+_YEAR0 = 1 << 31
+_NO_YEAR = _MASK
+
+
 def lit(value: str) -> Literal:
     return Literal(value)
 
@@ -87,15 +93,19 @@ class Mapper:
                         + len(res.records) + 2)
         yield from self._sources(res)
         ticker.tick(len(res.sources))
-        work_of = res.work_of()
-        person_of_record: dict[tuple[str, int], str] = {}
+        # A work's records are mapped with it, so that which person holds each printed author is
+        # known from that work's list alone (no index over every author of the collection).
+        mapped: set[str] = set()
         for w in res.works:
             yield from self._work(w, res)
             ticker.tick()
-            for a in w.authors:
-                for m in a.mentions:
-                    if m.index is not None:
-                        person_of_record[(m.record, m.index)] = a.person
+            held = {(m.record, m.index): a.person for a in w.authors for m in a.mentions
+                    if m.index is not None}
+            for uid in w.records:
+                if uid not in mapped:
+                    mapped.add(uid)
+                    yield from self._record(res.records[uid], w.path, held)
+                    ticker.tick()
         for p in res.persons:
             yield from self._person(p, res)
             ticker.tick()
@@ -104,9 +114,11 @@ class Mapper:
         for e in res.editions:
             yield from self._edition(e)
         ticker.tick(len(res.series) + len(res.editions))
-        for rec in res.records.values():
-            yield from self._record(rec, work_of.get(rec.uid), person_of_record)
-            ticker.tick()
+        for uid, rec in res.records.items():
+            if uid not in mapped:  # a record no work took (none does after a resolution)
+                yield from self._record(rec, None, {})
+                ticker.tick()
+        del mapped
         yield from self._quality(res)
         ticker.tick()
         yield from self._derived(res)
@@ -374,57 +386,113 @@ class Mapper:
             yield self.iri(key if seen[key] == 1 else f"{key}-{seen[key]}")
 
     def _derived(self, res: Resolution) -> Iterator[Quad]:
-        """Facts recomputed on every build for fast questions: collaborating pairs and counts."""
-        g = self.derived
-        pair_years: dict[tuple[str, str], list[int | None]] = defaultdict(list)
-        person_works: Counter[str] = Counter()
-        series_works: dict[str, set[str]] = defaultdict(set)
-        edition_series = {e.path: e.series for e in res.editions}
-        for w in res.works:
-            people = sorted({a.person for a in w.authors})
-            year = w.date.year if w.date else None
-            for p in people:
-                person_works[p] += 1
-            for a, b in combinations(people, 2):
-                pair_years[(a, b)].append(year)
-            for v in w.versions:
-                if v.edition:
-                    series_works[edition_series.get(v.edition, v.edition)].add(w.path)
-        # A pair's rank orders the listings of pairs (strongest first, then by the two names), so that
-        # a page of them is a range of ranks rather than a sort of every pair at query time.
+        """Facts recomputed on every build for fast questions: collaborating pairs and counts.
+        Each part is a generator of its own, so that what it held is freed when it is done."""
         name_of = {p.path: p.name for p in res.persons}
-        ranked = sorted(pair_years, key=lambda ab: (-len(pair_years[ab]), name_of.get(ab[0], ""),
-                                                    name_of.get(ab[1], ""), ab))
-        rank_of = {ab: n for n, ab in enumerate(ranked, start=1)}
-        del ranked
-        for (a, b), years in sorted(pair_years.items()):
-            s = self.iri(f"derived/collaboration/{a.split('/', 1)[1]}--{b.split('/', 1)[1]}")
+        yield from self._collaborations(res, name_of)
+        yield from self._person_counts(res, name_of)
+        yield from self._source_ranks(res)
+        yield from self._report_ranks(res, name_of)
+        del name_of
+        yield from self._series_counts(res)
+
+    def _collaborations(self, res: Resolution, name_of: dict[str, str]) -> Iterator[Quad]:
+        """One node per pair of people who share a work: the two, their joint works, the first and
+        last year of them, and a rank that orders the listings of pairs (strongest first, then by
+        the two names), so that a page of them is a range of ranks rather than a sort of every pair
+        at query time.
+
+        A collection has several pairs per work, so they are counted compactly: people as numbers
+        in the order of their paths, a pair as one number, and its count and years packed in one
+        more."""
+        g = self.derived
+        paths = sorted({a.person for w in res.works for a in w.authors})
+        n = len(paths)
+        number = {p: i for i, p in enumerate(paths)}
+        # Joint works in bits 64 and up, the earliest year (offset by _YEAR0; _NO_YEAR while none is
+        # known) in bits 32-63, the latest (0 while none is known) in bits 0-31.
+        pairs: dict[int, int] = {}
+        for w in res.works:
+            people = sorted({number[a.person] for a in w.authors})
+            if len(people) < 2:
+                continue
+            year = w.date.year if w.date else None
+            lo = hi = year + _YEAR0 if year is not None else None
+            if lo is not None and not 0 < lo < _NO_YEAR:
+                raise ValueError(f"{w.path}: year {year} is out of the range a collaboration "
+                                 f"can record")
+            for i, a in enumerate(people):
+                base = a * n
+                for b in people[i + 1:]:
+                    key = base + b
+                    v = pairs.get(key)
+                    if v is None:
+                        pairs[key] = _ONE | ((_NO_YEAR << 32) if lo is None else (lo << 32 | hi))
+                    elif lo is None:
+                        pairs[key] = v + _ONE
+                    else:
+                        first, last = (v >> 32) & _MASK, v & _MASK
+                        pairs[key] = ((v >> 64) + 1) << 64 | min(first, lo) << 32 | max(last, hi)
+        del number
+        # The rank's order (joint works, most first; then the two names; then the two paths) as one
+        # number per pair, from the names' places in their sorted order.
+        names = sorted({name_of.get(p, "") for p in paths})
+        name_rank = {name: r for r, name in enumerate(names)}
+        nrank = [name_rank[name_of.get(p, "")] for p in paths]
+        del names, name_rank
+        top = max((v >> 64 for v in pairs.values()), default=0) + 1
+        nn, names_n = n * n, max(nrank, default=0) + 1
+        order = sorted((((top - (v >> 64)) * names_n + nrank[k // n]) * names_n
+                        + nrank[k % n]) * nn + k for k, v in pairs.items())
+        del nrank
+        for rank, key in enumerate(order, start=1):
+            k = key % nn
+            a, b = divmod(k, n)
+            v = pairs[k]
+            pa, pb = paths[a], paths[b]
+            s = self.iri(f"derived/collaboration/{pa.split('/', 1)[1]}--{pb.split('/', 1)[1]}")
             yield self._t(s, RDF.type, KG.Collaboration, g)
-            yield self._t(s, KG.collaborator, self.iri(a), g)
-            yield self._t(s, KG.collaborator, self.iri(b), g)
-            yield self._t(s, KG.jointWorks, Literal(str(len(years)), datatype=XSD.integer), g)
-            yield self._t(s, KG.rank, integer(rank_of[(a, b)]), g)
-            known = [y for y in years if y is not None]
-            if known:
-                yield self._t(s, KG.firstYear, Literal(str(min(known)), datatype=XSD.integer), g)
-                yield self._t(s, KG.lastYear, Literal(str(max(known)), datatype=XSD.integer), g)
+            yield self._t(s, KG.collaborator, self.iri(pa), g)
+            yield self._t(s, KG.collaborator, self.iri(pb), g)
+            yield self._t(s, KG.jointWorks, integer(v >> 64), g)
+            yield self._t(s, KG.rank, integer(rank), g)
+            first = (v >> 32) & _MASK
+            if first != _NO_YEAR:
+                yield self._t(s, KG.firstYear, integer(first - _YEAR0), g)
+                yield self._t(s, KG.lastYear, integer((v & _MASK) - _YEAR0), g)
+
+    def _person_counts(self, res: Resolution, name_of: dict[str, str]) -> Iterator[Quad]:
+        """Each person's number of works, and the rank that orders people by it (most first, then
+        by name)."""
+        g = self.derived
+        person_works: Counter[str] = Counter()
+        for w in res.works:
+            person_works.update({a.person for a in w.authors})
         for p, n in sorted(person_works.items()):
-            yield self._t(self.iri(p), KG.workCount, Literal(str(n), datatype=XSD.integer), g)
+            yield self._t(self.iri(p), KG.workCount, integer(n), g)
         by_works = sorted(person_works, key=lambda p: (-person_works[p], name_of.get(p, ""), p))
         for n, p in enumerate(by_works, start=1):
             yield self._t(self.iri(p), KG.personRank, integer(n), g)
-        yield from self._source_ranks(res)
-        yield from self._report_ranks(res, name_of)
+
+    def _series_counts(self, res: Resolution) -> Iterator[Quad]:
+        """Each venue series' number of works."""
+        edition_series = {e.path: e.series for e in res.editions}
+        series_works: dict[str, set[str]] = defaultdict(set)
+        for w in res.works:
+            for v in w.versions:
+                if v.edition:
+                    series_works[edition_series.get(v.edition, v.edition)].add(w.path)
         for s_path, works in sorted(series_works.items()):
-            yield self._t(self.iri(s_path), KG.workCount,
-                          Literal(str(len(works)), datatype=XSD.integer), g)
+            yield self._t(self.iri(s_path), KG.workCount, integer(len(works)), self.derived)
 
     def _report_ranks(self, res: Resolution, person_names: dict[str, str]) -> Iterator[Quad]:
         """The ranks that page the two whole-graph reports: disagreements (the ones that matter
         first, then the minor ones; each by the name of the entity, then the field) and preprints
         whose work was also published (by the preprint's date, then the work's title)."""
         g = self.derived
-        title_of = {e.path: e.title for w in res.works for e in (w, *w.versions)}
+        about = {d.entity for d in res.disagreements}
+        title_of = {e.path: e.title for w in res.works for e in (w, *w.versions)
+                    if e.path in about}
 
         def name(path: str) -> str:
             return title_of.get(path) or person_names.get(path, "")
@@ -444,16 +512,16 @@ class Mapper:
         works by sources (most first, then by title), and the records of works a single source lists
         (by source, then line)."""
         g = self.derived
-        sources_of: dict[str, set[str]] = {}
-        for w in res.works:
-            sources_of[w.path] = {res.records[uid].source for uid in w.records}
-        by_sources = sorted(res.works, key=lambda w: (-len(sources_of[w.path]), w.title, w.path))
-        for n, w in enumerate(by_sources, start=1):
-            s = self.iri(w.path)
-            yield self._t(s, KG.sourceCount, integer(len(sources_of[w.path])), g)
+        counts = [len({res.records[uid].source for uid in w.records}) for w in res.works]
+        by_sources = sorted(range(len(res.works)),
+                            key=lambda i: (-counts[i], res.works[i].title, res.works[i].path))
+        for n, i in enumerate(by_sources, start=1):
+            s = self.iri(res.works[i].path)
+            yield self._t(s, KG.sourceCount, integer(counts[i]), g)
             yield self._t(s, KG.sourceRank, integer(n), g)
-        single = sorted((rec for w in res.works if len(sources_of[w.path]) == 1
-                         for rec in (res.records[uid] for uid in w.records)),
+        del by_sources
+        single = sorted((res.records[uid] for w, count in zip(res.works, counts) if count == 1
+                         for uid in w.records),
                         key=lambda r: (r.source, r.line or 0, r.uid))
         for n, rec in enumerate(single, start=1):
             yield self._t(self.record_iri(rec), KG.singleSourceRank, integer(n), g)
