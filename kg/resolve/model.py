@@ -3,6 +3,7 @@ and the evidence behind every decision (conflicts, candidates, disagreements).""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,7 +58,8 @@ class Mention:
 
     printed: str
     record: str
-    forms: list[str] = field(default_factory=list)  # other printed forms in the same record
+    # Other printed forms in the same record (one shared empty tuple when there are none).
+    forms: Sequence[str] = ()
     index: int | None = None  # the name's 0-based place in the record's author list
 
 
@@ -66,7 +68,8 @@ class Authorship:
     position: int | None  # 1-based; None for an author a source implies without a position
     person: str  # person path
     mentions: list[Mention] = field(default_factory=list)
-    implied_by: list[str] = field(default_factory=list)  # record uids that imply this author
+    # Record uids that imply this author (one shared empty tuple when none does).
+    implied_by: Sequence[str] = ()
 
 
 @dataclass(slots=True)

@@ -84,12 +84,18 @@ class Slot:
     position: int | None
     names: list[PersonName] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
-    implied_by: list[str] = field(default_factory=list)
-    # Owner identities (folded names) this slot is, and person identifiers printed with the names;
-    # most slots have neither, so each set is made by the first add (an empty set per slot was the
-    # largest part of the memory resolution needs).
+    # Records that imply this author (a profile's owner), owner identities (folded names) this slot
+    # is, and person identifiers printed with the names; most slots have none of them, so each is
+    # made by the first add (an empty set per slot was the largest part of the memory resolution
+    # needs, and an empty list per slot is kept with every authorship of the result).
+    implied_by: list[str] | tuple[()] = ()
     owners: set[str] | tuple[()] = ()
     ids: set[str] | tuple[()] = ()
+
+    def add_implied(self, uid: str) -> None:
+        if not self.implied_by:
+            self.implied_by = []
+        self.implied_by.append(uid)  # type: ignore[union-attr]
 
     def add_owner(self, owner: str) -> None:
         if not self.owners:

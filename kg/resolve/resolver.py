@@ -412,7 +412,7 @@ class Resolver:
                 if match is None:
                     match = Slot(work=-1, position=None, names=[name])
                     slots.append(match)
-                match.implied_by.append(r.uid)
+                match.add_implied(r.uid)
                 if owner is not None:
                     match.add_owner(owner)
             if owner is not None:
@@ -635,7 +635,7 @@ _family_key = lru_cache(maxsize=1 << 16)(family_key)  # names recur across recor
 def _mention(r: Record, i: int) -> Mention:
     """The record's i-th author as printed there (with its other printed forms)."""
     return Mention(printed=r.authors[i].printed, record=r.uid, index=i,
-                   forms=r.printed_authors[i] if i < len(r.printed_authors) else [])
+                   forms=r.printed_authors[i] if i < len(r.printed_authors) else ())
 
 
 # Family names this far apart (letters added, dropped, changed, swapped) may be one name misprinted.
