@@ -93,19 +93,9 @@ class Mapper:
                         + len(res.records) + 2)
         yield from self._sources(res)
         ticker.tick(len(res.sources))
-        # A work's records are mapped with it, so that which person holds each printed author is
-        # known from that work's list alone (no index over every author of the collection).
-        mapped: set[str] = set()
         for w in res.works:
             yield from self._work(w, res)
             ticker.tick()
-            held = {(m.record, m.index): a.person for a in w.authors for m in a.mentions
-                    if m.index is not None}
-            for uid in w.records:
-                if uid not in mapped:
-                    mapped.add(uid)
-                    yield from self._record(res.records[uid], w.path, held)
-                    ticker.tick()
         for p in res.persons:
             yield from self._person(p, res)
             ticker.tick()
@@ -114,11 +104,17 @@ class Mapper:
         for e in res.editions:
             yield from self._edition(e)
         ticker.tick(len(res.series) + len(res.editions))
-        for uid, rec in res.records.items():
-            if uid not in mapped:  # a record no work took (none does after a resolution)
-                yield from self._record(rec, None, {})
-                ticker.tick()
-        del mapped
+        # The records after every entity of the merged view (the loader holds less when the graphs
+        # come one after the other). Which person holds each printed author of a record is read
+        # from its work's list, not from an index over every author of the collection.
+        work_of = {uid: w for w in res.works for uid in w.records}
+        for rec in res.records.values():
+            w = work_of.get(rec.uid)
+            held = {m.index: a.person for a in w.authors for m in a.mentions
+                    if m.record == rec.uid and m.index is not None} if w is not None else {}
+            yield from self._record(rec, w.path if w is not None else None, held)
+            ticker.tick()
+        del work_of
         yield from self._quality(res)
         ticker.tick()
         yield from self._derived(res)
@@ -290,9 +286,9 @@ class Mapper:
         if e.host:
             yield self._t(s, KG.heldAt, self.iri(e.host))
 
-    def _record(self, r: Record, work: str | None, person_of: dict[tuple[str, int], str]
-                ) -> Iterator[Quad]:
-        """What one source said about one publication, unmerged, in that source's graph."""
+    def _record(self, r: Record, work: str | None, held: dict[int, str]) -> Iterator[Quad]:
+        """What one source said about one publication, unmerged, in that source's graph; ``held``
+        gives the person who holds the author at each place of its list."""
         g = self.source_graph(r.source)
         s = self.record_iri(r)
         yield self._t(s, RDF.type, KG.SourceRecord, g)
@@ -333,7 +329,7 @@ class Mapper:
             yield self._t(node, KG.statedAs, lit(latex_to_unicode(name.printed)), g)
             for form in (r.printed_authors[i] if i < len(r.printed_authors) else []):
                 yield self._t(node, KG.statedAs, lit(form), g)
-            person = person_of.get((r.uid, i))
+            person = held.get(i)
             if person:
                 yield self._t(node, PRO.isHeldBy, self.iri(person), g)
                 yield self._t(s, SCHEMA.author, self.iri(person), g)
