@@ -492,6 +492,22 @@ DERIVED = {
 }
 
 
+def test_each_source_records_authors_are_held_by_authors_of_its_work(seed):
+    """In a source's graph, each author of a record's list is held by the person of its work who
+    was printed there: every record author a person holds is an author of the record's work, and
+    nearly all of them are held."""
+    rows = list(seed.query("""
+        SELECT ?node ?person (EXISTS { ?work schema:author ?person } AS ?fits)
+        WHERE {
+          GRAPH ?src { ?record a kg:SourceRecord ; kg:aboutEntity ?work ;
+                               pro:isDocumentContextFor ?node .
+                       ?node schema:position ?pos OPTIONAL { ?node pro:isHeldBy ?person } }
+        }""", prefixes=dict(PREFIXES)))
+    held = [r for r in rows if r["person"] is not None]
+    assert len(rows) > 150 and len(held) >= 0.95 * len(rows)
+    assert [(r["node"], r["person"]) for r in held if r["fits"].value != "true"] == []
+
+
 def test_roles_in_the_default_graph_are_roles_in_works(seed):
     """coauthors starts from a person's roles and takes the document each relates to as a work,
     without a type check: true while the default graph holds no other roles."""
