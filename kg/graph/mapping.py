@@ -55,12 +55,6 @@ def integer(value: int) -> Literal:
     return Literal(str(value), datatype=XSD.integer)
 
 
-# How a collaboration's count and years are packed into one number (see Mapper._collaborations).
-_ONE = 1 << 64
-_MASK = (1 << 32) - 1
-_YEAR0 = 1 << 31
-_NO_YEAR = _MASK
-
 
 def lit(value: str) -> Literal:
     return Literal(value)
@@ -405,30 +399,34 @@ class Mapper:
         paths = sorted({a.person for w in res.works for a in w.authors})
         n = len(paths)
         number = {p: i for i, p in enumerate(paths)}
-        # Joint works in bits 64 and up, the earliest year (offset by _YEAR0; _NO_YEAR while none is
-        # known) in bits 32-63, the latest (0 while none is known) in bits 0-31.
+        # A pair's number: its joint works, then its earliest year, then its latest, in fields of
+        # `width` bits wide enough for any year of the collection; the earliest is `none` and the
+        # latest 0 while no year is known.
+        years = [w.date.year for w in res.works if w.date]
+        low = min(years, default=0)
+        width = (max(years, default=0) - low + 2).bit_length()
+        del years
+        none, one = (1 << width) - 1, 1 << 2 * width
         pairs: dict[int, int] = {}
         for w in res.works:
             people = sorted({number[a.person] for a in w.authors})
             if len(people) < 2:
                 continue
-            year = w.date.year if w.date else None
-            lo = hi = year + _YEAR0 if year is not None else None
-            if lo is not None and not 0 < lo < _NO_YEAR:
-                raise ValueError(f"{w.path}: year {year} is out of the range a collaboration "
-                                 f"can record")
+            year = w.date.year - low + 1 if w.date else 0
+            fresh = one | (none << width if not year else year << width | year)
             for i, a in enumerate(people):
                 base = a * n
                 for b in people[i + 1:]:
                     key = base + b
                     v = pairs.get(key)
                     if v is None:
-                        pairs[key] = _ONE | ((_NO_YEAR << 32) if lo is None else (lo << 32 | hi))
-                    elif lo is None:
-                        pairs[key] = v + _ONE
+                        pairs[key] = fresh
+                    elif not year:
+                        pairs[key] = v + one
                     else:
-                        first, last = (v >> 32) & _MASK, v & _MASK
-                        pairs[key] = ((v >> 64) + 1) << 64 | min(first, lo) << 32 | max(last, hi)
+                        first, last = (v >> width) & none, v & none
+                        pairs[key] = ((v >> 2 * width) + 1) << 2 * width \
+                            | min(first, year) << width | max(last, year)
         del number
         # The rank's order (joint works, most first; then the two names; then the two paths) as one
         # number per pair, from the names' places in their sorted order.
@@ -436,9 +434,9 @@ class Mapper:
         name_rank = {name: r for r, name in enumerate(names)}
         nrank = [name_rank[name_of.get(p, "")] for p in paths]
         del names, name_rank
-        top = max((v >> 64 for v in pairs.values()), default=0) + 1
+        top = max((v >> 2 * width for v in pairs.values()), default=0) + 1
         nn, names_n = n * n, max(nrank, default=0) + 1
-        order = sorted((((top - (v >> 64)) * names_n + nrank[k // n]) * names_n
+        order = sorted((((top - (v >> 2 * width)) * names_n + nrank[k // n]) * names_n
                         + nrank[k % n]) * nn + k for k, v in pairs.items())
         del nrank
         for rank, key in enumerate(order, start=1):
@@ -450,12 +448,12 @@ class Mapper:
             yield self._t(s, RDF.type, KG.Collaboration, g)
             yield self._t(s, KG.collaborator, self.iri(pa), g)
             yield self._t(s, KG.collaborator, self.iri(pb), g)
-            yield self._t(s, KG.jointWorks, integer(v >> 64), g)
+            yield self._t(s, KG.jointWorks, integer(v >> 2 * width), g)
             yield self._t(s, KG.rank, integer(rank), g)
-            first = (v >> 32) & _MASK
-            if first != _NO_YEAR:
-                yield self._t(s, KG.firstYear, integer(first - _YEAR0), g)
-                yield self._t(s, KG.lastYear, integer((v & _MASK) - _YEAR0), g)
+            first = (v >> width) & none
+            if first != none:
+                yield self._t(s, KG.firstYear, integer(first + low - 1), g)
+                yield self._t(s, KG.lastYear, integer((v & none) + low - 1), g)
 
     def _person_counts(self, res: Resolution, name_of: dict[str, str]) -> Iterator[Quad]:
         """Each person's number of works, and the rank that orders people by it (most first, then
