@@ -55,7 +55,6 @@ def integer(value: int) -> Literal:
     return Literal(str(value), datatype=XSD.integer)
 
 
-
 def lit(value: str) -> Literal:
     return Literal(value)
 
@@ -101,7 +100,7 @@ class Mapper:
         # The records after every entity of the merged view (the loader holds less when the graphs
         # come one after the other). Which person holds each printed author of a record is read
         # from its work's list, not from an index over every author of the collection.
-        work_of = {uid: w for w in res.works for uid in w.records}
+        work_of = res.work_of()
         for rec in res.records.values():
             w = work_of.get(rec.uid)
             held = {m.index: a.person for a in w.authors for m in a.mentions

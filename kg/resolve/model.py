@@ -171,9 +171,9 @@ class Resolution:
     curation_applied: list[str] = field(default_factory=list)
     link_decisions: list[Any] = field(default_factory=list)  # kg.link's decisions, when applied
 
-    def work_of(self) -> dict[str, str]:
-        """Record uid -> work path."""
-        return {uid: w.path for w in self.works for uid in w.records}
+    def work_of(self) -> dict[str, Work]:
+        """Record uid -> the work it resolved to."""
+        return {uid: w for w in self.works for uid in w.records}
 
     @property
     def unmatched(self) -> list[Work]:
