@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pyld import jsonld
 from pyoxigraph import (
     CanonicalizationAlgorithm,
     Dataset,
@@ -24,9 +25,11 @@ from rdflib.compare import isomorphic
 from kg.build import build
 from kg.cli import main
 from kg.errors import UnknownFormatError
+from kg.graph import export as export_mod
 from kg.graph import store as store_mod
 from kg.graph.export import cited_works, export, jsonld_document
 from kg.graph.formats import FORMATS, by_media_type, by_suffix, get
+from kg.graph.jsonld import context
 from kg.manifest import from_files, load
 from kg.pipeline import resolve_manifest
 
@@ -162,6 +165,27 @@ def test_jsonld_orders_every_works_authors_by_position(store):
         assert all("position" not in nodes[s] for s in slots[len(positions):])
         holders = [nodes[s]["isHeldBy"] for s in slots]
         assert as_list(work["author"]) == list(dict.fromkeys(holders))
+
+
+def test_jsonld_compacted_in_batches_is_one_whole_compaction(store, monkeypatch):
+    """Nodes are compacted a batch at a time and written one by one; the document is the one a
+    single compaction of the whole default graph gives, written by json.dumps."""
+    monkeypatch.setattr(export_mod, "_JSONLD_BATCH", 7)  # many batches, and a short last one
+    streamed = exported(store, "jsonld")
+    doc = jsonld_document(store)
+    assert streamed == (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+    whole = jsonld.compact(export_mod.expanded_jsonld(export_mod.default_graph(store)),
+                           context(), {"graph": True})["@graph"]
+
+    def unordered(node: dict) -> dict:
+        return {k: sorted(v, key=json.dumps) if isinstance(v, list) else v
+                for k, v in node.items()}
+
+    assert [n["@id"] for n in doc["@graph"]] == sorted(n["@id"] for n in whole)
+    assert len(doc["@graph"]) > 7 * 30
+    by_id = {n["@id"]: unordered(n) for n in whole}
+    assert all(unordered(n) == by_id[n["@id"]] for n in doc["@graph"])
 
 
 # --------------------------------------------------------------------------------------------------

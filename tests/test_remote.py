@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from pyoxigraph import NamedNode, RdfFormat, Variable
 
 from kg.build import build
 from kg.errors import StoreError
 from kg.graph import store as store_mod
+from kg.graph.export import export
 from kg.graph.remote import RemoteStore, endpoints
 from kg.graph.sparqltext import bind_values
 
@@ -148,6 +151,18 @@ def test_rebuild_switches_and_drops_stale_graphs(remote, manifest, tmp_path):
 def test_dump_round_trips(remote, embedded):
     data = store_mod.open_store(remote).dump(format=RdfFormat.N_QUADS)
     assert len(data.decode().splitlines()) == len(embedded)
+
+
+@pytest.mark.parametrize("fmt", ["jsonld", "bibtex", "csljson"])
+def test_exports_from_a_server_equal_the_embedded_ones(remote, embedded, fmt):
+    """A server's default graph is read in one request and walked in memory; an embedded store is
+    read entity by entity. The documents are the same."""
+    def exported(store) -> bytes:
+        out = io.BytesIO()
+        export(store, out, format=fmt)
+        return out.getvalue()
+
+    assert exported(store_mod.open_store(remote)) == exported(embedded)
 
 
 def test_unreachable_server_is_a_clear_error():

@@ -2,9 +2,11 @@
 
 RDF formats are written by pyoxigraph (Turtle, N-Triples and RDF/XML hold the default graph; N-Quads
 and TriG every graph). JSON-LD is the default graph compacted with the project's context by pyld, with
-each work's authors in position order. BibTeX and CSL-JSON hold one entry per merged work, described by
+each work's authors in position order, read, compacted and written a batch of entities at a time.
+BibTeX and CSL-JSON hold one entry per merged work, described by
 its published version where it has one (a journal article before a conference paper before a workshop
-paper before a preprint), with its identifiers and its authors in order.
+paper before a preprint), with its identifiers and its authors in order; from a local store they
+are read entity by entity rather than from a copy of the whole default graph.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -87,17 +89,112 @@ def default_graph(store: StoreLike) -> list[Quad]:
     return all_quads(store, DefaultGraph())
 
 
-def jsonld_document(store: StoreLike) -> dict:
-    """The default graph as a compacted JSON-LD document: one node per subject, sorted by IRI, with
-    each work's authorships and authors in position order (JSON-LD arrays are unordered in RDF, so the
-    order is a courtesy to readers; the positions stay in the data)."""
-    expanded = expanded_jsonld(default_graph(store))
+class _Triples:
+    """The default graph by subject. From a local store each look-up reads the store, so walking
+    the graph entity by entity holds one entity at a time; a remote store's default graph is read
+    in one request and held (one request per look-up would be millions)."""
+
+    def __init__(self, store: StoreLike) -> None:
+        self._store = store if isinstance(store, Store) else None
+        self._held: dict | None = None
+        if self._store is None:
+            self._held = defaultdict(list)
+            for q in default_graph(store):
+                self._held[q.subject].append(q)
+
+    def about(self, s) -> list[Quad]:
+        """The triples of subject ``s``, in the store's order."""
+        if self._held is not None:
+            return self._held.get(s, [])
+        return list(self._store.quads_for_pattern(s, None, None, DefaultGraph()))
+
+    def all(self, s, p) -> list:
+        if self._held is not None:
+            found = [q.object for q in self._held.get(s, ()) if q.predicate == p]
+        else:
+            found = [q.object for q in self._store.quads_for_pattern(s, p, None, DefaultGraph())]
+        return sorted(found, key=str)
+
+    def one(self, s, p):
+        values = self.all(s, p)
+        return values[0] if values else None
+
+    def text(self, s, p) -> str | None:
+        v = self.one(s, p)
+        return v.value if v is not None else None
+
+    def subjects(self) -> list:
+        """Every subject, in the order of its JSON-LD ``@id``."""
+        if self._held is not None:
+            found = list(self._held)
+        else:
+            found = [row[0] for row in self._store.query(_SUBJECTS)]
+        return sorted(found, key=_node_id)
+
+    def subjects_of_type(self, cls: NamedNode) -> list:
+        if self._held is not None:
+            found = {s for s, quads in self._held.items()
+                     if any(q.predicate == RDF.type and q.object == cls for q in quads)}
+        else:
+            found = {q.subject for q in self._store.quads_for_pattern(None, RDF.type, cls,
+                                                                      DefaultGraph())}
+        return sorted(found, key=str)
+
+
+_SUBJECTS = "SELECT DISTINCT ?s WHERE { ?s ?p ?o }"
+# Nodes compacted per call: pyld's cost per call is paid once for this many.
+_JSONLD_BATCH = 500
+
+
+def jsonld_nodes(store: StoreLike) -> Iterator[dict]:
+    """The default graph as compacted JSON-LD nodes (without the context), one per subject, in the
+    order of their ``@id``, with each work's authorships and authors in position order and every
+    other property's values sorted (JSON-LD arrays are unordered in RDF, so the order is a courtesy
+    to readers, and the same on every store; the positions stay in the data). Each node is compacted
+    on its own, as in a whole compacted document; from a local store they are read and compacted a
+    batch at a time, so memory does not grow with the graph."""
+    graph = _Triples(store)
     ctx = context()
-    doc = jsonld.compact(expanded, ctx, {"graph": True})
-    nodes = doc.get("@graph", [])
-    nodes.sort(key=lambda n: n.get("@id", ""))
-    _order_authors(nodes)
-    return {"@context": ctx["@context"], "@graph": nodes}
+    batch: list[dict] = []
+    for s in graph.subjects():
+        node = expanded_jsonld(graph.about(s))[0]
+        for key, values in node.items():
+            if key != "@id":  # values in one order, whatever order a store gives them in
+                values.sort(key=_value_order)
+        _order_authors(node, graph)
+        batch.append(node)
+        if len(batch) == _JSONLD_BATCH:
+            yield from _compacted(batch, ctx)
+            batch = []
+    if batch:
+        yield from _compacted(batch, ctx)
+
+
+def _value_order(value: str | dict) -> str:
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+def _compacted(nodes: list[dict], ctx: dict) -> list[dict]:
+    doc = jsonld.compact(nodes, ctx, {"graph": True, "skipExpansion": True})
+    out = doc.get("@graph", [])
+    out.sort(key=lambda n: n.get("@id", ""))
+    for n in out:
+        # A work's authorships and authors are lists even when there is one of each.
+        if "isDocumentContextFor" in n:
+            n["isDocumentContextFor"] = _as_list(n["isDocumentContextFor"])
+            n["author"] = _as_list(n.get("author"))
+    return out
+
+
+def _as_list(value: object) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def jsonld_document(store: StoreLike) -> dict:
+    """The default graph as one compacted JSON-LD document (see :func:`jsonld_nodes`)."""
+    return {"@context": context()["@context"], "@graph": list(jsonld_nodes(store))}
 
 
 def _node_id(term: object) -> str:
@@ -132,39 +229,48 @@ def expanded_jsonld(triples: Iterable[Quad]) -> list[dict]:
     return list(nodes.values())
 
 
-def _as_list(value: object) -> list:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
+def _order_authors(node: dict, graph: _Triples) -> None:
+    """Put an expanded node's authorships in position order (those without a position, implied
+    authors, last) and its authors in the order of the authorships they hold, then the rest."""
+    slots = node.get(PRO.isDocumentContextFor.value)
+    if not slots:
+        return
+    keyed = []
+    for value in slots:
+        slot = _term(value["@id"])
+        pos = graph.one(slot, SCHEMA.position)
+        keyed.append((int(pos.value) if pos is not None else 1 << 30, value["@id"], slot, value))
+    keyed.sort(key=lambda k: k[:2])
+    node[PRO.isDocumentContextFor.value] = [k[3] for k in keyed]
+    held: list[str] = []
+    for k in keyed:
+        for person in graph.all(k[2], PRO.isHeldBy):
+            if person.value not in held:
+                held.append(person.value)
+    authors = node.get(SCHEMA.author.value)
+    if authors:
+        ids = [a["@id"] for a in authors]
+        first = [{"@id": p} for p in held if p in ids]
+        node[SCHEMA.author.value] = first + [a for a in authors if a["@id"] not in held]
 
 
-def _order_authors(nodes: list[dict]) -> None:
-    by_id = {n["@id"]: n for n in nodes if "@id" in n}
-
-    def position(authorship_id: str) -> tuple[int, str]:
-        node = by_id.get(authorship_id, {})
-        pos = node.get("position")
-        # Authorships without a position (implied authors) come last.
-        return (int(pos) if pos is not None else 1 << 30, authorship_id)
-
-    for n in nodes:
-        slots = _as_list(n.get("isDocumentContextFor"))
-        if not slots:
-            continue
-        slots.sort(key=position)
-        n["isDocumentContextFor"] = slots
-        held = []
-        for slot in slots:
-            for person in _as_list(by_id.get(slot, {}).get("isHeldBy")):
-                if person not in held:
-                    held.append(person)
-        authors = _as_list(n.get("author"))
-        n["author"] = [p for p in held if p in authors] + [p for p in authors if p not in held]
+def _term(node_id: str) -> NamedNode | BlankNode:
+    return BlankNode(node_id[2:]) if node_id.startswith("_:") else NamedNode(node_id)
 
 
 def _write_jsonld(store: StoreLike, output: IO[bytes]) -> None:
-    output.write(json.dumps(jsonld_document(store), ensure_ascii=False, indent=2).encode("utf-8"))
-    output.write(b"\n")
+    """The document of :func:`jsonld_document`, byte for byte as ``json.dumps(..., indent=2)``
+    writes it, written a node at a time."""
+    def dumps(value: object, depth: int) -> bytes:
+        text = json.dumps(value, ensure_ascii=False, indent=2)
+        return text.replace("\n", "\n" + "  " * depth).encode("utf-8")
+
+    output.write(b'{\n  "@context": ' + dumps(context()["@context"], 1) + b',\n  "@graph": [')
+    first = True
+    for node in jsonld_nodes(store):
+        output.write((b"\n    " if first else b",\n    ") + dumps(node, 2))
+        first = False
+    output.write(b"]\n}\n" if first else b"\n  ]\n}\n")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -204,36 +310,13 @@ class CitedWork:
     abstract: str | None = None
 
 
-class _Index:
-    """The default graph as subject -> predicate -> objects, for walking entities by term."""
-
-    def __init__(self, quads: Iterable[Quad]) -> None:
-        self._data: dict = defaultdict(lambda: defaultdict(list))
-        for q in quads:
-            self._data[q.subject][q.predicate].append(q.object)
-
-    def all(self, s, p) -> list:
-        return sorted(self._data.get(s, {}).get(p, []), key=str)
-
-    def one(self, s, p):
-        values = self.all(s, p)
-        return values[0] if values else None
-
-    def text(self, s, p) -> str | None:
-        v = self.one(s, p)
-        return v.value if v is not None else None
-
-    def subjects_of_type(self, cls: NamedNode) -> list:
-        return sorted((s for s, po in self._data.items() if cls in po.get(RDF.type, [])), key=str)
-
-
 def _date(term: Literal | None) -> tuple[int, ...]:
     if term is None:
         return ()
     return tuple(int(p) for p in re.findall(r"\d+", term.value)[:3])
 
 
-def _pick_version(ix: _Index, work) -> object | None:
+def _pick_version(ix: _Triples, work) -> object | None:
     versions = ix.all(work, SCHEMA.workExample)
     if not versions:
         return None
@@ -248,7 +331,7 @@ def _pick_version(ix: _Index, work) -> object | None:
     return min(versions, key=rank)
 
 
-def _authors(ix: _Index, work) -> list[Author]:
+def _authors(ix: _Triples, work) -> list[Author]:
     slots = ix.all(work, PRO.isDocumentContextFor)
 
     def position(slot) -> tuple[int, str]:
@@ -268,7 +351,7 @@ def _authors(ix: _Index, work) -> list[Author]:
 
 def cited_works(store: StoreLike) -> list[CitedWork]:
     """Every work of the default graph, described for a bibliography, sorted by IRI."""
-    ix = _Index(default_graph(store))
+    ix = _Triples(store)
     out = []
     for work in ix.subjects_of_type(FABIO.Work):
         version = _pick_version(ix, work)

@@ -2,8 +2,8 @@
 ``kg export``'s writers as the response is sent.
 
 Formats that hold named graphs (N-Quads, TriG) carry the whole dataset, provenance and derived graphs
-included; the others carry the merged view (the default graph). The RDF writers stream from the store;
-JSON-LD is compacted as one document first.
+included; the others carry the merged view (the default graph). Every writer streams from the store:
+JSON-LD is compacted a batch of entities at a time.
 """
 
 from __future__ import annotations
