@@ -401,9 +401,37 @@ def test_a_misprinted_name_in_one_version_is_held_by_the_author_at_its_place():
     assert same(res, ("a", 1), ("b", 1)) and same(res, ("a", 3), ("b", 2))
     kojima = next(p for p in res.persons if p.path == person_of(res, "b", 1))
     assert kojima.name == "Takeyuki Kojima" and "Takeyuki Kojilna" in kojima.variants
-    assert any(d.field == "authors" and d.values[0].records == ["s#a"] for d in res.disagreements)
+    lists = next(d for d in res.disagreements if d.field == "authors")
+    assert {tuple(v.records) for v in lists.values} == {("s#a",), ("s#b",), ("s#d",)}
+    assert [v.records for v in lists.values if v.value == lists.chosen] == [["s#b"]]
     with pytest.raises(KeyError):
         person_of(res, "d", 1)  # 'Ivo Marsk' is no misprint of a listed author
+
+
+def test_author_lists_that_disagree_are_one_disagreement_stating_every_list():
+    """Three versions of one paper: two list the same authors, one in another order. One
+    disagreement states both lists with the records that give each; the chosen list is one of
+    them."""
+    title = "Treebank parsing with latent annotations"
+    a = rec("a", ["Slav Petrov", "Dan Klein", "Leon Barrett"], title=title, year=2006)
+    b = rec("b", ["Slav Petrov", "Leon Barrett", "Dan Klein"], title=title, year=2006)
+    c = rec("c", ["Slav Petrov", "Leon Barrett", "Dan Klein"], title=title, year=2006)
+    res = resolved(a, b, c)
+    [lists] = [d for d in res.disagreements if d.field == "authors"]
+    assert sorted(v.records for v in lists.values) == [["s#a"], ["s#b", "s#c"]]
+    assert lists.chosen in {v.value for v in lists.values}
+
+
+def test_namesakes_who_share_their_first_work_get_paths_of_their_own():
+    """Two people of one name on one paper (they cannot be one person) and a third of that name
+    elsewhere: each of the three has a path of its own."""
+    shared = rec("a", ["Helene Wang", "Hélène Wang", "Kofi Mensah"], title="Zero-shot parsing")
+    other = rec("b", ["Helene Wang", "Ama Owusu"], title="A lexicon of verbs")
+    res = resolved(shared, other)
+    paths = {person_of(res, "a", 0), person_of(res, "a", 1), person_of(res, "b", 0)}
+    assert len(paths) == 3
+    assert all(p.startswith("person/helene-wang") for p in paths)
+    assert len({p.path for p in res.persons}) == len(res.persons)
 
 
 def test_name_comparison_docstring_examples():

@@ -377,16 +377,17 @@ class Resolver:
             canonical = list(best.authors)
         slots = [Slot(work=-1, position=i + 1) for i in range(len(canonical))]
         order = sorted(with_authors, key=lambda r: (r.authors_truncated, -self.trust(r.uid), r.uid))
+        disagree = False
         for r in order:
             aligned = self._align(canonical, r.authors)
             mismatched = [i for i, pos in enumerate(aligned) if pos != i]
             if mismatched and not r.authors_truncated and len(r.authors) == len(canonical) and \
                     any(p is not None for p in aligned):
-                self._order_disagreement(work, r, canonical)
+                disagree = True
             elif not r.authors_truncated and len(r.authors) != len(canonical) and r.authors:
-                self._order_disagreement(work, r, canonical)
+                disagree = True
             elif r.authors_truncated and any(pos != i for i, pos in enumerate(aligned)):
-                self._order_disagreement(work, r, canonical)
+                disagree = True
             for i, pos in enumerate(aligned):
                 if pos is None:
                     continue
@@ -423,6 +424,8 @@ class Resolver:
                             family_key(n) == family_key(owner_name) and given_compatible(n, owner_name)
                             for n in s.names):
                         s.add_owner(owner)
+        if disagree:
+            self._order_disagreement(work, with_authors, canonical)
         self._slots_by_work.append((work, slots))
 
     def _owner(self, r: Record) -> str | None:
@@ -455,12 +458,21 @@ class Resolver:
             out.append(pos)
         return out
 
-    def _order_disagreement(self, work: Work, r: Record, canonical: list[PersonName]) -> None:
+    def _order_disagreement(self, work: Work, records: list[Record],
+                            canonical: list[PersonName]) -> None:
+        """The author lists of a work's records disagree (in order, length or names): one
+        disagreement with every list stated and the records that state it, the chosen one among
+        them."""
+        grouped: dict[str, list[str]] = defaultdict(list)
+        for r in records:
+            listed = "; ".join(display(n) for n in r.authors)
+            grouped[listed + (" et al." if r.authors_truncated else "")].append(r.uid)
+        if len(grouped) < 2:
+            return
         self.disagreements.append(Disagreement(
             entity=work.path, field="authors",
             chosen="; ".join(display(n) for n in canonical),
-            values=[Value("; ".join(display(n) for n in r.authors)
-                          + (" et al." if r.authors_truncated else ""), [r.uid])],
+            values=[Value(v, sorted(us)) for v, us in sorted(grouped.items())],
             policy="most trusted complete author list; others must agree in order"))
 
     # -- paths -----------------------------------------------------------------------------------
@@ -575,15 +587,7 @@ class Resolver:
             persons.append(p)
             for i in g:
                 person_of[i] = p
-        # Paths: the preferred name's slug; namesakes get the slug of their earliest work appended.
-        by_slug: dict[str, list[Person]] = defaultdict(list)
-        for p in persons:
-            by_slug[slugify(p.name, max_words=6)].append(p)
-        for slug, group in by_slug.items():
-            group.sort(key=lambda p: p.works[0] if p.works else "")
-            for k, p in enumerate(group):
-                p.path = f"person/{slug}" if k == 0 else \
-                    f"person/{slug}-{p.works[0].split('/', 1)[1][:30].rstrip('-')}"
+        _assign_person_paths(persons)
         for wi, (work, slots) in enumerate(self._slots_by_work):
             positioned = sorted((s for s in slots if s.position is not None),
                                 key=lambda s: s.position)
@@ -715,6 +719,28 @@ def _venue_keys(records: list[Record]) -> dict[str, VenueKey | None]:
             memo[k] = record_venue(r)
         out[r.uid] = memo[k]
     return out
+
+
+def _assign_person_paths(persons: list[Person]) -> None:
+    """Paths: the preferred name's slug; namesakes get the slug of their earliest work appended (of
+    a later work if an earlier namesake took that one: two namesakes can share a work), and a
+    number if every one is taken."""
+    by_slug: dict[str, list[Person]] = defaultdict(list)
+    for p in persons:
+        by_slug[slugify(p.name, max_words=6)].append(p)
+    taken = set(by_slug)
+    for slug, group in sorted(by_slug.items()):
+        group.sort(key=lambda p: p.works[0] if p.works else "")
+        group[0].path = f"person/{slug}"
+        for p in group[1:]:
+            tried = (f"{slug}-{w.split('/', 1)[1][:30].rstrip('-')}" for w in p.works)
+            path = next((t for t in tried if t not in taken), None)
+            n = 2
+            while path is None:
+                path = f"{slug}-{n}" if f"{slug}-{n}" not in taken else None
+                n += 1
+            taken.add(path)
+            p.path = f"person/{path}"
 
 
 def resolve(inputs: Iterable[SourceRecords], *, curation: Curation | None = None,
