@@ -171,15 +171,23 @@ class _PreparedQueryGraph(Graph):
 
 def union_graph(quads: Iterable[ox.Quad]) -> tuple[Graph, dict[Node, set[str]]]:
     """All quads as one rdflib graph, and for each subject the graphs that describe it."""
+    g, where, _count = _union(quads)
+    return g, where
+
+
+def _union(quads: Iterable[ox.Quad]) -> tuple[Graph, dict[Node, set[str]], int]:
+    """:func:`union_graph`, and how many quads it read (from an iterator, without a copy)."""
     g = _PreparedQueryGraph()
     where: dict[Node, set[str]] = defaultdict(set)
+    count = 0
     for q in quads:
         s, p, o = _to_rdflib(q.subject), _to_rdflib(q.predicate), _to_rdflib(q.object)
         g.add((s, p, o))
         name = DEFAULT_GRAPH_NAME if isinstance(q.graph_name, ox.DefaultGraph) \
             else f"<{q.graph_name.value}>"
         where[s].add(name)
-    return g, where
+        count += 1
+    return g, where, count
 
 
 def _graphs(where: dict[Node, set[str]], focus: Node | None) -> tuple[str, ...]:
@@ -299,19 +307,20 @@ def check_terms(data: Graph, *, defined: frozenset[str],
 def check_quads(quads: Iterable[ox.Quad], *, ontology: Path = ONTOLOGY_DIR) -> CheckReport:
     """Both checks over a set of quads (all graphs)."""
     started = time.perf_counter()
-    quads = list(quads)
-    data, where = union_graph(quads)
     shapes = load_shapes(ontology)
     defined = defined_terms(ontology)
+    data, where, count = _union(quads)
     violations = check_terms(data, defined=defined, where=where)
     violations += check_shapes(data, shapes=shapes, where=where)
-    graph_names = {q.graph_name for q in quads}
+    graph_names = set().union(*where.values()) if where else set()
     node_shapes = set(shapes.subjects(RDFLIB_RDF.type, SH.NodeShape))
-    return CheckReport(violations=violations, quads=len(quads), graphs=len(graph_names),
+    return CheckReport(violations=violations, quads=count, graphs=len(graph_names),
                        shapes=len(node_shapes), terms=len(defined),
                        seconds=time.perf_counter() - started)
 
 
 def check_store(store: StoreLike, *, ontology: Path = ONTOLOGY_DIR) -> CheckReport:
     """Check every graph of a store (local or remote)."""
+    if isinstance(store, ox.Store):  # read as it is checked, not copied first
+        return check_quads(store.quads_for_pattern(None, None, None, None), ontology=ontology)
     return check_quads(all_quads(store), ontology=ontology)
