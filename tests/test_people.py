@@ -432,6 +432,10 @@ def test_namesakes_who_share_their_first_work_get_paths_of_their_own():
     assert len(paths) == 3
     assert all(p.startswith("person/helene-wang") for p in paths)
     assert len({p.path for p in res.persons}) == len(res.persons)
+    # Three on one paper and nowhere else: the third has no work left to be told apart by.
+    three = resolved(rec("a", ["Helene Wang", "Hélène Wang", "Helene Wang"], title="Zero-shot"))
+    assert sorted(person_of(three, "a", i) for i in range(3)) == \
+        ["person/helene-wang", "person/helene-wang-2", "person/helene-wang-zero-shot"]
 
 
 def test_name_comparison_docstring_examples():

@@ -735,10 +735,11 @@ def _assign_person_paths(persons: list[Person]) -> None:
         for p in group[1:]:
             tried = (f"{slug}-{w.split('/', 1)[1][:30].rstrip('-')}" for w in p.works)
             path = next((t for t in tried if t not in taken), None)
-            n = 2
-            while path is None:
-                path = f"{slug}-{n}" if f"{slug}-{n}" not in taken else None
-                n += 1
+            if path is None:
+                n = 2
+                while f"{slug}-{n}" in taken:
+                    n += 1
+                path = f"{slug}-{n}"
             taken.add(path)
             p.path = f"person/{path}"
 
