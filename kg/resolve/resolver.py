@@ -381,12 +381,10 @@ class Resolver:
         for r in order:
             aligned = self._align(canonical, r.authors)
             mismatched = [i for i, pos in enumerate(aligned) if pos != i]
-            if mismatched and not r.authors_truncated and len(r.authors) == len(canonical) and \
-                    any(p is not None for p in aligned):
-                disagree = True
-            elif not r.authors_truncated and len(r.authors) != len(canonical) and r.authors:
-                disagree = True
-            elif r.authors_truncated and any(pos != i for i, pos in enumerate(aligned)):
+            if r.authors_truncated:  # a known prefix: it disagrees only where it is out of place
+                disagree = disagree or bool(mismatched)
+            elif len(r.authors) != len(canonical) or (
+                    mismatched and any(p is not None for p in aligned)):
                 disagree = True
             for i, pos in enumerate(aligned):
                 if pos is None:
