@@ -169,14 +169,9 @@ class _PreparedQueryGraph(Graph):
         return super().query(query_object, *args, **kwargs)
 
 
-def union_graph(quads: Iterable[ox.Quad]) -> tuple[Graph, dict[Node, set[str]]]:
-    """All quads as one rdflib graph, and for each subject the graphs that describe it."""
-    g, where, _count = _union(quads)
-    return g, where
-
-
-def _union(quads: Iterable[ox.Quad]) -> tuple[Graph, dict[Node, set[str]], int]:
-    """:func:`union_graph`, and how many quads it read (from an iterator, without a copy)."""
+def union_graph(quads: Iterable[ox.Quad]) -> tuple[Graph, dict[Node, set[str]], int]:
+    """All quads as one rdflib graph, for each subject the graphs that describe it, and how many
+    quads were read (from an iterator, without a copy)."""
     g = _PreparedQueryGraph()
     where: dict[Node, set[str]] = defaultdict(set)
     count = 0
@@ -309,7 +304,7 @@ def check_quads(quads: Iterable[ox.Quad], *, ontology: Path = ONTOLOGY_DIR) -> C
     started = time.perf_counter()
     shapes = load_shapes(ontology)
     defined = defined_terms(ontology)
-    data, where, count = _union(quads)
+    data, where, count = union_graph(quads)
     violations = check_terms(data, defined=defined, where=where)
     violations += check_shapes(data, shapes=shapes, where=where)
     graph_names = set().union(*where.values()) if where else set()

@@ -2,8 +2,9 @@
 ``kg export``'s writers as the response is sent.
 
 Formats that hold named graphs (N-Quads, TriG) carry the whole dataset, provenance and derived graphs
-included; the others carry the merged view (the default graph). Every writer streams from the store:
-JSON-LD is compacted a batch of entities at a time.
+included; the others carry the merged view (the default graph). From a local store every writer
+streams (JSON-LD is compacted a batch of entities at a time); a remote store's default graph is read
+in one request for JSON-LD.
 """
 
 from __future__ import annotations
