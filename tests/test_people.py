@@ -101,6 +101,22 @@ def test_short_forms_of_given_names():
     assert not nickname_compatible(("yue",), ("yuewei",), compound=lambda start, rest: True)
 
 
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    ("Bill", "William", True),  # recorded short forms that share no start with their name
+    ("William", "Bill", True),
+    ("Liz", "Elizabeth", True),
+    ("Bob", "Robert", True),
+    ("Bill", "W. B.", True),  # an initial abbreviates the long form ...
+    ("William", "B.", False),  # ... not the short one
+    ("Bill U.", "William U.", True),
+    ("Bill U.", "William X.", False),  # the other given names still have to fit
+    ("Bill", "Walter", False),
+    ("Liz", "Linda", False),
+])
+def test_recorded_short_forms_of_given_names(a, b, expected):
+    assert nickname_compatible(given_units(a), given_units(b)) is expected
+
+
 # -- evidence ------------------------------------------------------------------------------------
 
 def test_same_name_alone_never_merges():
@@ -185,6 +201,24 @@ def test_short_form_needs_many_shared_coauthors():
                    rec("d", ["Daniel Smithson", "Percy Liang"]))
     assert same(res, ("a", 0), ("b", 0))
     assert not same(res, ("c", 0), ("d", 0))
+
+
+def test_recorded_short_form_of_another_initial_needs_many_shared_coauthors():
+    """'Bill Dolan' and 'William B. Dolan' (blocks 'dolan|b' and 'dolan|w') meet and link on three
+    shared coauthors, with 'W. B. Dolan' too; 'Liz Carrow' and 'Elizabeth Carrow' on one stay
+    apart. 'B. Dolan' (an initial of the short form, not of the name) stays apart from 'William
+    B. Dolan' on the same three."""
+    res = resolved(rec("a", ["Bill Dolan", *MANY]), rec("b", ["William B. Dolan", *MANY]),
+                   rec("c", ["W. B. Dolan", *MANY]),
+                   rec("d", ["Liz Carrow", "Percy Liang"]),
+                   rec("e", ["Elizabeth Carrow", "Percy Liang"], title="Paraphrase corpora"))
+    assert same(res, ("a", 0), ("b", 0)) and same(res, ("a", 0), ("c", 0))
+    assert "short form of a name; shared coauthors (1)" in evidence_of(res, "a", 0)
+    assert not same(res, ("d", 0), ("e", 0))
+    res = resolved(rec("b", ["William B. Dolan", *MANY]),
+                   rec("g", ["William Dolan", *MANY], title="Paraphrase detection"),
+                   rec("f", ["B. Dolan", *MANY], title="Sentence alignment"))
+    assert same(res, ("b", 0), ("g", 0)) and not same(res, ("f", 0), ("b", 0))
 
 
 def test_short_form_links_persons_with_many_coauthors_on_the_ones_they_share():

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
+from nicknames import NickNamer
 from rapidfuzz.distance import DamerauLevenshtein
 
 from ..names import abbreviations_as_initials
@@ -146,7 +147,9 @@ def nickname_compatible(ta: tuple[str, ...], tb: tuple[str, ...], *,
     """Given names that may be one name and its short form: the same, first names of which one
     is the start of the other, at least two letters longer, or with a diminutive ending ('Dan' ~
     'Daniel', 'Kathy' ~ 'Kathleen'), or of which one is the first part of the other, hyphenated
-    ('Ionut' ~ 'Ionut-Teodor'), the rest compatible. Only strong evidence links such names.
+    ('Ionut' ~ 'Ionut-Teodor'), the rest compatible; or a recorded short form of the other
+    (:func:`recorded_short_forms`: 'Bill' ~ 'William', 'Bill' ~ 'W. B.', 'Liz' ~ 'Elizabeth').
+    Only strong evidence links such names.
     When ``compound(start, rest)`` says the long form is a name made of two ('Yue' and 'Wei' in
     'Yuewei', 'Anne' and 'Marie' in 'Annemarie'), it is not a longer form of the short one.
 
@@ -158,11 +161,17 @@ def nickname_compatible(ta: tuple[str, ...], tb: tuple[str, ...], *,
     (True, False)
     >>> nickname_compatible(("yue",), ("yuewei",), compound=lambda start, rest: rest == "wei")
     False
+    >>> nickname_compatible(("bill",), ("w", "b")), nickname_compatible(("bill",), ("walter",))
+    (True, False)
+    >>> nickname_compatible(("william",), ("bill",)), nickname_compatible(("william",), ("b",))
+    (True, False)
     """
     if given_compatible(ta, tb):
         return True
     if ta and tb and _first_part(ta[0], tb[0]):
         return given_compatible(ta[1:], tb[1:])
+    if ta and tb and (_recorded_fit(ta, tb) or _recorded_fit(tb, ta)):
+        return True
     if not ta or not tb or "-" in ta[0] + tb[0] or len(ta[0]) < 3 or len(tb[0]) < 3:
         return False
     short, long_ = sorted((ta[0], tb[0]), key=len)
@@ -173,6 +182,33 @@ def nickname_compatible(ta: tuple[str, ...], tb: tuple[str, ...], *,
             compound is not None and compound(long_[:n], long_[n:])):
         return False
     return given_compatible((long_,) + ta[1:], (long_,) + tb[1:])
+
+
+@lru_cache(maxsize=1)
+def recorded_short_forms() -> dict[str, frozenset[str]]:
+    """Folded given name -> the names it is recorded with as a short or a long form ('bill' ->
+    'william', 'willie', ...; 'william' -> 'bill', 'will', ...), from the hand-curated English data
+    set of the `nicknames` package. Short forms that share no start with their name ('Bill',
+    'Liz', 'Bob', 'Ted') cannot be found by their letters."""
+    out: dict[str, set[str]] = {}
+    for name, shorts in NickNamer().nickname_lookup.items():
+        for short in shorts:
+            out.setdefault(short, set()).add(name)
+            out.setdefault(name, set()).add(short)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _recorded_fit(ta: tuple[str, ...], tb: tuple[str, ...]) -> bool:
+    """Does the first given name of ``ta``, read as a name it is recorded with, fit ``tb``? Against
+    a spelled-out name, any recorded form ('Bill' ~ 'William B.', 'William' ~ 'Bill'); against an
+    initial, only a longer one, as an initial abbreviates the full name ('Bill' ~ 'W. B.', not
+    'William' ~ 'B.')."""
+    if initials_only(ta[0]):
+        return False
+    initial = initials_only(tb[0])
+    return any(given_compatible((other,) + ta[1:], tb)
+               for other in recorded_short_forms().get(ta[0], ())
+               if not initial or len(other) > len(ta[0]))
 
 
 def _first_part(x: str, y: str) -> bool:

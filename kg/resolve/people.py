@@ -17,12 +17,13 @@ the evidence a person leaves says so, strongest first:
    the odds from the rarest venue series and title words they share and from publishing in the same
    years ('Jaime G. Carbonell' and 'Jaime Carbonell', 'X. Halkortal' and 'Xin Halkortal'); for a
    very rare name, publishing in the same years. Only when they share many coauthors: a short form
-   of a given name ('Dan' ~ 'Daniel', 'Alex' ~ 'Alexander'), a given or family name printed with a
-   letter added, dropped, changed or doubled ('Phillippe' ~ 'Philippe', 'Bhattacharya' ~
-   'Bhattacharyya'), a leading given name some papers leave out ('W. Detmar' ~ 'Detmar'), or a
-   family name of several words printed with some left out ('Montes-y-Gómez' ~ 'Montes'). A name
-   split differently into given and family names ('Marta R. | Costa-jussà', 'Marta | R.
-   Costa-jussà') is compared by its whole spelling.
+   of a given name ('Dan' ~ 'Daniel', 'Alex' ~ 'Alexander', and the short forms a data set
+   records: 'Bill' ~ 'William', met in a block of the long form's initial), a given or family name
+   printed with a letter added, dropped, changed or doubled ('Phillippe' ~ 'Philippe',
+   'Bhattacharya' ~ 'Bhattacharyya'), a leading given name some papers leave out ('W. Detmar' ~
+   'Detmar'), or a family name of several words printed with some left out ('Montes-y-Gómez' ~
+   'Montes'). A name split differently into given and family names ('Marta R. | Costa-jussà',
+   'Marta | R. Costa-jussà') is compared by its whole spelling.
 
 How common a name is comes from the collection itself: the number of distinct names that share its
 family name times the number that share its first given name (or its initial; or, with more given
@@ -49,7 +50,7 @@ from .model import Mention
 from .namecompare import (
     DOUBLE_LEN, SPELLING_LEN, NameParts, family_part_dropped, family_runs, given_compatible,
     initials_only, leading_name_dropped, name_parts, names_compatible, near_spelling,
-    nickname_compatible, spelling_compatible, undoubled,
+    nickname_compatible, recorded_short_forms, spelling_compatible, undoubled,
 )
 from .works import UnionFind
 
@@ -318,6 +319,7 @@ class PersonClusterer:
         joined.update(_near_family_blocks(blocks))
         joined.update(_second_name_blocks(self.forms, blocks))
         joined.update(_family_run_blocks(self.forms, blocks))
+        joined.update(_short_form_blocks(self.forms, blocks))
         joined_order = sorted(joined)
         ticker = Ticker(progress, "resolve people",
                         sum(len(m) for m in blocks.values()) +
@@ -649,6 +651,23 @@ def _family_run_blocks(forms: list[tuple[NameParts, ...]], blocks: dict[str, lis
                 for run in family_runs(p.family_words):
                     runs[f"{run}|{p.initial}"].add(i)
     return {"w:" + k: sorted(members.union(blocks[k])) for k, members in runs.items()
+            if k in blocks and not members <= set(blocks[k])}
+
+
+def _short_form_blocks(forms: list[tuple[NameParts, ...]], blocks: dict[str, list[int]]
+                       ) -> dict[str, list[int]]:
+    """Blocks where a name printed with a recorded short form of another initial meets the long
+    form ('Bill Dolan', block 'dolan|b', with 'William B. Dolan', block 'dolan|w'), and a long form
+    its short forms of another initial."""
+    recorded = recorded_short_forms()
+    met: dict[str, set[int]] = defaultdict(set)
+    for i, slot_forms in enumerate(forms):
+        for p in slot_forms:
+            if p.family and p.key:
+                for other in recorded.get(p.given[0], ()):
+                    if other[0] != p.initial:
+                        met[f"{p.family}|{other[0]}"].add(i)
+    return {"n:" + k: sorted(members.union(blocks[k])) for k, members in met.items()
             if k in blocks and not members <= set(blocks[k])}
 
 
