@@ -304,6 +304,19 @@ def test_variant_spellings_need_many_shared_coauthors():
     assert any("variant spelling" in e for e in evidence_of(res, "c", 0))
 
 
+def test_umlaut_written_out_in_a_given_name_needs_many_shared_coauthors():
+    """'Joerg' is 'Jörg' with its umlaut written out, which folds to 'jorg': a short name, too
+    short for one letter dropped, linked on the evidence a variant spelling needs; 'Juergen' and
+    'Jürgen' on one shared coauthor stay apart."""
+    res = resolved(rec("a", ["Jörg Tiedemann", *MANY], title="Parallel corpora"),
+                   rec("b", ["Joerg Tiedemann", *MANY], title="Parallel treebanks"),
+                   rec("c", ["Jürgen Kessler", "Percy Liang"], title="Morphology"),
+                   rec("d", ["Juergen Kessler", "Percy Liang"], title="Phonology"))
+    assert same(res, ("a", 0), ("b", 0))
+    assert any("variant spelling" in e for e in evidence_of(res, "a", 0))
+    assert not same(res, ("c", 0), ("d", 0))
+
+
 def test_leading_given_name_left_out_needs_many_shared_coauthors():
     res = resolved(
         rec("a", ["W. Detmar Meurling", *MANY], title="Learner corpora"),

@@ -226,12 +226,14 @@ def undoubled(text: str) -> str:
 
 def near_spelling(x: str, y: str) -> bool:
     """Two folded names that may be one name printed two ways: the same with doubled letters made
-    single ('phillippe' ~ 'philippe'), or, both at least `SPELLING_LEN` letters long, one letter
-    added, dropped or changed, or two swapped ('eiichro' ~ 'eiichiro', 'guenter' ~ 'gunter'). The
-    first letter is never in question.
+    single ('phillippe' ~ 'philippe') or an umlaut written out ('joerg' for 'Jörg' ~ 'jorg'), or,
+    both at least `SPELLING_LEN` letters long, one letter added, dropped or changed, or two swapped
+    ('eiichro' ~ 'eiichiro', 'guenter' ~ 'gunter'). The first letter is never in question.
 
     >>> near_spelling("harris", "haris"), near_spelling("bhattacharya", "bhattacharyya")
     (True, True)
+    >>> near_spelling("joerg", "jorg"), near_spelling("jorg", "jurg")
+    (True, False)
     >>> near_spelling("eiichro", "eiichiro"), near_spelling("yang", "yan"), near_spelling("lee", "le")
     (True, False, False)
     """
@@ -241,7 +243,8 @@ def near_spelling(x: str, y: str) -> bool:
     if x[:1] != y[:1]:
         return False
     short = min(len(x), len(y))
-    if short >= DOUBLE_LEN and undoubled(x) == undoubled(y):
+    if short >= DOUBLE_LEN and (undoubled(x) == undoubled(y)
+                                or _UMLAUT.sub(r"\1", x) == _UMLAUT.sub(r"\1", y)):
         return True
     return short >= SPELLING_LEN and DamerauLevenshtein.distance(x, y, score_cutoff=1) <= 1
 
