@@ -189,12 +189,20 @@ def recorded_short_forms() -> dict[str, frozenset[str]]:
     """Folded given name -> the names it is recorded with as a short or a long form ('bill' ->
     'william', 'willie', ...; 'william' -> 'bill', 'will', ...), from the hand-curated English data
     set of the `nicknames` package. Short forms that share no start with their name ('Bill',
-    'Liz', 'Bob', 'Ted') cannot be found by their letters."""
+    'Liz', 'Bob', 'Ted') cannot be found by their letters. Its names are folded as given names
+    are (:func:`given_units`); entries that are initials ('k.c.') or several names are left out."""
+
+    def unit(name: str) -> str | None:
+        units = given_units(name)
+        return units[0] if len(units) == 1 and not initials_only(units[0]) else None
+
     out: dict[str, set[str]] = {}
     for name, shorts in NickNamer().nickname_lookup.items():
-        for short in shorts:
-            out.setdefault(short, set()).add(name)
-            out.setdefault(name, set()).add(short)
+        long_ = unit(name)
+        for short in map(unit, shorts):
+            if long_ and short and short != long_:
+                out.setdefault(short, set()).add(long_)
+                out.setdefault(long_, set()).add(short)
     return {k: frozenset(v) for k, v in out.items()}
 
 
