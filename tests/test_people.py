@@ -328,6 +328,18 @@ def test_leading_given_name_left_out_needs_many_shared_coauthors():
     assert any("leading given name" in e for e in evidence_of(res, "a", 0))
 
 
+def test_a_name_a_person_already_carries_joins_it_on_the_evidence_of_one_name():
+    """'Ken Wardlow' and 'Kenneth Wardlow' are one person on three shared coauthors; another 'Ken
+    Wardlow' paper shares a rare coauthor with a 'Kenneth' paper only. As a person carrying 'Ken'
+    already, it is joined on that coauthor, as one 'Ken' joins another."""
+    res = resolved(rec("a", ["Ken Wardlow", *MANY], title="Chart parsing"),
+                   rec("b", ["Kenneth Wardlow", *MANY, "Yolanda Quixtar"], title="Tree adjoining"),
+                   rec("c", ["Ken Wardlow", "Yolanda Quixtar"], title="Speech synthesis"),
+                   rec("d", ["Kenny Wardlow", "Yolanda Quixtar"], title="Lexical semantics"))
+    assert same(res, ("a", 0), ("b", 0)) and same(res, ("c", 0), ("b", 0))
+    assert not same(res, ("d", 0), ("b", 0))  # a name it does not carry needs more
+
+
 def test_family_name_with_words_left_out_needs_many_shared_coauthors():
     """Double family names and hyphenated married names printed in part ('Montes-y-Gómez' ~
     'Montes', 'Ruiz Costa-jussà' ~ 'Costa-jussà') link on the evidence a short form needs; on one

@@ -78,6 +78,8 @@ RARE_ODDS = 4.0  # a name this rare (odds of a chance namesake below e^-4, 2%) l
 PRIOR_NAMES = 2000  # see _name_statistics
 HUB = 60  # a coauthor or feature shared by more holders than this is too common to pair them on
 
+GivenFit = Callable[[tuple[str, ...], tuple[str, ...]], bool]
+
 
 @dataclass(slots=True)
 class Slot:
@@ -259,7 +261,9 @@ class PersonClusterer:
             self.ids[r] = set(self.slots[r].ids)
             self.evidence[r] = Counter()
 
-    def _try_union(self, a: int, b: int, why: str, *, nickname: bool = False) -> bool:
+    def _try_union(self, a: int, b: int, why: str, *, fits: GivenFit = given_compatible) -> bool:
+        """Merge the persons of slots a and b unless that would put two slots of one work, given
+        names that do not ``fits`` each other, or two identifiers of one scheme into one person."""
         ra, rb = self.uf.find(a), self.uf.find(b)
         if ra == rb:
             return True
@@ -267,8 +271,7 @@ class PersonClusterer:
         self._state(rb)
         if self.works[ra] & self.works[rb]:
             return False  # one work cannot list one person in two positions
-        fits = self._nickname if nickname else given_compatible
-        if not all(fits(x, y) for x in self.given[ra] for y in self.given[rb]):
+        if not _all_fit(self.given[ra], self.given[rb], fits):
             return False
         for scheme_value_a in self.ids[ra]:
             scheme = scheme_value_a.split(":", 1)[0]
@@ -284,10 +287,11 @@ class PersonClusterer:
         self.evidence[root][why] += 1
         return True
 
-    def _apply(self, links: list[tuple[float, int, int, str]], *, nickname: bool = False) -> None:
+    def _apply(self, links: list[tuple[float, int, int, str]], *,
+               fits: GivenFit = given_compatible) -> None:
         links.sort(key=lambda t: (-t[0], t[1], t[2]))
         for _, a, b, why in links:
-            self._try_union(a, b, why, nickname=nickname)
+            self._try_union(a, b, why, fits=fits)
 
     def reasons(self, root: int) -> list[str]:
         """Why the slots of a person were merged: each kind of evidence with how often it decided."""
@@ -394,24 +398,24 @@ class PersonClusterer:
                    given_compatible(a.given, b.given)
                    for a in self.forms[i] for b in self.forms[j])
 
-    def _loose_reason(self, i: int, j: int) -> str:
-        """Why i and j fit only loosely: a short form, a leading name left out, or a spelling."""
+    def _loose_reason(self, i: int, j: int, evidence: str = "shared coauthors") -> str:
+        """Why i and j fit only loosely (a short form, a leading name left out, or a spelling),
+        and on what ``evidence`` they were linked."""
         pairs = [(a, b) for a in self.forms[i] for b in self.forms[j] if a.family == b.family]
         if any(nickname_compatible(a.given, b.given, compound=self._compound) for a, b in pairs):
-            return "short form of a name; shared coauthors"
+            return f"short form of a name; {evidence}"
         if any(leading_name_dropped(a.given, b.given) for a, b in pairs):
-            return "a leading given name left out; shared coauthors"
+            return f"a leading given name left out; {evidence}"
         if any(family_part_dropped(a, b) for a in self.forms[i] for b in self.forms[j]):
-            return "a family name printed with words left out; shared coauthors"
-        return "variant spelling of a name; shared coauthors"
+            return f"a family name printed with words left out; {evidence}"
+        return f"variant spelling of a name; {evidence}"
 
     def _givens_fit(self, x: int, y: int) -> bool:
         """Can persons x and y (roots) merge as far as all their given names go? ('A. Waibel' fits
         'Alexander Waibel', but not once it is one person with 'Alex Waibel': only the evidence a
         short form needs links those.)"""
-        gx = self.given.get(x) or [p.given for p in self.forms[x]]
-        gy = self.given.get(y) or [p.given for p in self.forms[y]]
-        return all(given_compatible(a, b) for a in gx for b in gy)
+        return _all_fit(self.given.get(x) or [p.given for p in self.forms[x]],
+                        self.given.get(y) or [p.given for p in self.forms[y]], given_compatible)
 
     def _cluster_links(self, blocks: dict[str, list[int]], order: list[str], ticker: Ticker
                        ) -> None:
@@ -453,21 +457,23 @@ class PersonClusterer:
                     if shared >= NICKNAME_SHARE * min(len(coauthors[x]), len(coauthors[y])):
                         nicknames.append((score, x, y, self._loose_reason(x, y)))
             if self._stats is not None:
-                links += self._profile_links(roots, clusters, self._stats)
+                bases = {r: self._bases(clusters[r]) for r in roots}
+                profiles: dict[int, _Profile] = {}
+                links += self._profile_links(roots, clusters, self._stats, bases, profiles)
             self._apply(links)
-            self._apply(nicknames, nickname=True)
+            self._apply(nicknames, fits=self._nickname)
 
     def _profile_links(self, roots: list[int], clusters: dict[int, list[int]],
-                       stats: _FeatureStats) -> list[tuple[float, int, int, str]]:
-        """Same-name persons with the odds of being one person from venues, topics and years."""
+                       stats: _FeatureStats, bases: dict[int, dict[str, float]],
+                       profiles: dict[int, _Profile]) -> list[tuple[float, int, int, str]]:
+        """Same-name persons with the odds of being one person from venues, topics and years
+        (``bases``: each root's :meth:`_bases`; ``profiles``: each root's :meth:`_profile`, made
+        here on first use)."""
         by_name: dict[str, list[int]] = defaultdict(list)
-        bases: dict[int, dict[str, float]] = {}
         for r in roots:
-            bases[r] = self._bases(clusters[r])
             for b, amb in bases[r].items():
                 if amb < COMMON:  # a common name: only coauthors tell its bearers apart
                     by_name[b].append(r)
-        profiles: dict[int, _Profile] = {}
         links: list[tuple[float, int, int, str]] = []
         seen: set[tuple[int, int]] = set()
         for base in sorted(by_name):
@@ -669,6 +675,23 @@ def _short_form_blocks(forms: list[tuple[NameParts, ...]], blocks: dict[str, lis
                         met[f"{p.family}|{other[0]}"].add(i)
     return {"n:" + k: sorted(members.union(blocks[k])) for k, members in met.items()
             if k in blocks and not members <= set(blocks[k])}
+
+
+def _all_fit(ga: list[tuple[str, ...]], gb: list[tuple[str, ...]],
+             fits: GivenFit) -> bool:
+    """Can two persons with these given names be one? Every name of one must fit every name of
+    the other, except a name both already carry: the evidence that merged each person vouches for
+    the names it holds ('Ken' joins a person known as 'Ken' and 'Kenneth' as it would join a
+    'Ken' alone, though 'Ken' ~ 'Kenneth' alone needs the evidence of a short form).
+
+    >>> ken = [("kenneth", "ward"), ("ken",), ("kenneth",)]
+    >>> _all_fit([("ken",)], ken, given_compatible), _all_fit([("k",)], ken, given_compatible)
+    (True, True)
+    >>> _all_fit([("ken", "w")], ken, given_compatible)
+    False
+    """
+    held = set(ga) & set(gb)
+    return all(fits(x, y) for x in ga if x not in held for y in gb if y not in held)
 
 
 def _to_compare(blocks: dict[str, list[int]], order: list[str], ticker: Ticker
