@@ -340,6 +340,39 @@ def test_a_name_a_person_already_carries_joins_it_on_the_evidence_of_one_name():
     assert not same(res, ("d", 0), ("b", 0))  # a name it does not carry needs more
 
 
+def _loose_pair(first: str, second: str) -> list[Record]:
+    """Two papers with no coauthor in common, in one venue series, on one topic, two years apart,
+    among papers in other series on other topics."""
+    others = [rec(f"x{k}", [f"Zor{chr(97 + k)} Velo{chr(97 + k)}"], title=f"Filler study {k}",
+                  venue=f"Workshop {chr(97 + k)} 2008", year=2008) for k in range(20)]
+    return [*others,rec("a", [first, "Aitor Soroa"], title="Basque word sense disambiguation",
+                venue="SemEval 2007", year=2007),
+            rec("b", [second, "Lluís Màrquez"], title="Word sense disambiguation for Basque verbs",
+                venue="SemEval 2009", year=2009)]
+
+
+@pytest.mark.parametrize(("first", "second"), [("Rob Hovland", "Robert Hovland"),
+                                               ("W. Detmar Meurling", "Detmar Meurling")])
+def test_short_form_of_a_rare_name_links_on_venue_topic_and_years(first, second):
+    res = resolved(*_loose_pair(first, second))
+    assert same(res, ("a", 0), ("b", 0))
+    assert any("venue, topic and years" in e for e in evidence_of(res, "a", 0))
+
+
+def test_short_form_on_venue_topic_and_years_stays_apart_when_it_is_not_telling():
+    # A variant spelling: 'Kalina' and 'Katina' are two names one letter apart.
+    assert not same(resolved(*_loose_pair("Kalina Bontcheff", "Katina Bontcheff")),
+                    ("a", 0), ("b", 0))
+    # Forty Hovlands and forty given names in R make 'R. Hovland' common: a short form of it
+    # could be any of them.
+    res = resolved(*_namesakes("Hovland", "R", 40), *_loose_pair("Rob Hovland", "Robert Hovland"))
+    assert not same(res, ("a", 0), ("b", 0))
+    # Nothing shared but the years.
+    res = resolved(rec("a", ["Rob Hovland"], title="Chart parsing", venue="COLING 1990", year=1990),
+                   rec("b", ["Robert Hovland"], title="Speech synthesis", venue="ICASSP", year=1991))
+    assert not same(res, ("a", 0), ("b", 0))
+
+
 def test_family_name_with_words_left_out_needs_many_shared_coauthors():
     """Double family names and hyphenated married names printed in part ('Montes-y-Gómez' ~
     'Montes', 'Ruiz Costa-jussà' ~ 'Costa-jussà') link on the evidence a short form needs; on one

@@ -16,14 +16,16 @@ the evidence a person leaves says so, strongest first:
 3. persons formed so far, compared as wholes: shared coauthors again; for a name that is not common,
    the odds from the rarest venue series and title words they share and from publishing in the same
    years ('Jaime G. Carbonell' and 'Jaime Carbonell', 'X. Halkortal' and 'Xin Halkortal'); for a
-   very rare name, publishing in the same years. Only when they share many coauthors: a short form
-   of a given name ('Dan' ~ 'Daniel', 'Alex' ~ 'Alexander', and the short forms a data set
-   records: 'Bill' ~ 'William', met in a block of the long form's initial), a given or family name
-   printed with a letter added, dropped, changed or doubled ('Phillippe' ~ 'Philippe',
-   'Bhattacharya' ~ 'Bhattacharyya'), a leading given name some papers leave out ('W. Detmar' ~
-   'Detmar'), or a family name of several words printed with some left out ('Montes-y-Gómez' ~
-   'Montes'). A name split differently into given and family names ('Marta R. | Costa-jussà',
-   'Marta | R. Costa-jussà') is compared by its whole spelling.
+   very rare name, publishing in the same years. Otherwise only when they share many coauthors:
+   a short form of a given name ('Dan' ~ 'Daniel', 'Alex' ~ 'Alexander', and the short forms a
+   data set records: 'Bill' ~ 'William', met in a block of the long form's initial), a given or
+   family name printed with a letter added, dropped, changed or doubled ('Phillippe' ~
+   'Philippe', 'Bhattacharya' ~ 'Bhattacharyya'), a leading given name some papers leave out
+   ('W. Detmar' ~ 'Detmar'), or a family name of several words printed with some left out
+   ('Montes-y-Gómez' ~ 'Montes'); a short form or a leading name left out also links on venue,
+   topic and year odds with a higher bar, when the family name with its first initial is rare
+   ('Fred Jelinek' ~ 'Frederick Jelinek'). A name split differently into given and family names
+   ('Marta R. | Costa-jussà', 'Marta | R. Costa-jussà') is compared by its whole spelling.
 
 How common a name is comes from the collection itself: the number of distinct names that share its
 family name times the number that share its first given name (or its initial; or, with more given
@@ -75,6 +77,7 @@ WORD_SHARE = 1.0
 YEAR_GAP = 3  # a gap of three years between papers is ordinary in a career
 YEAR_CLOSE = 1.0
 RARE_ODDS = 4.0  # a name this rare (odds of a chance namesake below e^-4, 2%) links on close years alone
+LOOSE_ODDS = 7.0  # a short form or a leading name left out, linked on venues, topics and years
 PRIOR_NAMES = 2000  # see _name_statistics
 HUB = 60  # a coauthor or feature shared by more holders than this is too common to pair them on
 
@@ -216,6 +219,12 @@ class PersonClusterer:
         strong evidence only)."""
         return (nickname_compatible(ta, tb, compound=self._compound)
                 or spelling_compatible(ta, tb) or leading_name_dropped(ta, tb))
+
+    def _short_form(self, ta: tuple[str, ...], tb: tuple[str, ...]) -> bool:
+        """Given names a short form or a leading name left out may join, not a variant spelling
+        (which venues and years cannot tell from another person's name: 'Kalina' and 'Katina')."""
+        return (nickname_compatible(ta, tb, compound=self._compound)
+                or leading_name_dropped(ta, tb))
 
     def _compound(self, start: str, rest: str) -> bool:
         """Is ``start + rest`` a given name made of two? When ``rest`` is a given name of its own
@@ -456,12 +465,15 @@ class PersonClusterer:
                     shared = len(coauthors[x] & coauthors[y])
                     if shared >= NICKNAME_SHARE * min(len(coauthors[x]), len(coauthors[y])):
                         nicknames.append((score, x, y, self._loose_reason(x, y)))
+            loose: list[tuple[float, int, int, str]] = []
             if self._stats is not None:
                 bases = {r: self._bases(clusters[r]) for r in roots}
                 profiles: dict[int, _Profile] = {}
                 links += self._profile_links(roots, clusters, self._stats, bases, profiles)
+                loose = self._loose_profile_links(roots, clusters, self._stats, bases, profiles)
             self._apply(links)
             self._apply(nicknames, fits=self._nickname)
+            self._apply(loose, fits=self._short_form)
 
     def _profile_links(self, roots: list[int], clusters: dict[int, list[int]],
                        stats: _FeatureStats, bases: dict[int, dict[str, float]],
@@ -511,6 +523,55 @@ class PersonClusterer:
                     odds += YEAR_CLOSE
                 if odds >= PROFILE_ODDS and self._names_fit(x, y):
                     links.append((odds, x, y, "same name; venue, topic and years"))
+        return links
+
+    def _loose_profile_links(self, roots: list[int], clusters: dict[int, list[int]],
+                             stats: _FeatureStats, bases: dict[int, dict[str, float]],
+                             profiles: dict[int, _Profile]) -> list[tuple[float, int, int, str]]:
+        """Persons whose names fit only as a short form or with a leading given name left out
+        ('Fred Jelinek' and 'Frederick Jelinek', 'W. Detmar Meurers' and 'Detmar Meurers'), with
+        the odds of being one person from the venue series and title words they share and their
+        years, as for one name. A loose fit admits more namesakes than one name does, so the
+        name's own odds are those of its family name with its first initial, whatever the given
+        names (how many people of that family name and initial the collection holds), and they
+        must not be common; at least one series or title word must be shared, and the odds must
+        reach `LOOSE_ODDS`. Variant spellings are not linked here: 'Kalina' and 'Katina'
+        Bontcheva, one letter apart, publish in the same venues on the same topics and are two
+        people."""
+        amb: dict[int, float] = {}
+        for r in roots:
+            initials = [a for b, a in bases[r].items() if b.startswith("i:")]
+            amb[r] = max(initials) if initials else math.inf
+        rare = [r for r in roots if amb[r] < COMMON]
+        if len(rare) < 2:
+            return []
+        inverted: dict[int, list[int]] = defaultdict(list)
+        for r in rare:
+            if r not in profiles:
+                profiles[r] = self._profile(clusters[r])
+            for f in profiles[r].features:
+                inverted[f].append(r)
+        candidates: set[tuple[int, int]] = set()
+        for holders in inverted.values():
+            if 2 <= len(holders) <= HUB:
+                candidates.update((x, y) for n, x in enumerate(holders) for y in holders[n + 1:])
+        links: list[tuple[float, int, int, str]] = []
+        for x, y in sorted(candidates):
+            if self._names_fit(x, y) and self._givens_fit(x, y):
+                continue  # one name: compared as such in _profile_links
+            if not any(self._short_form(a.given, b.given) for a in self.forms[x]
+                       for b in self.forms[y] if a.family == b.family or (a.key and a.key == b.key)):
+                continue
+            px, py = profiles[x], profiles[y]
+            series = [stats.series[s] for s in px.series & py.series]
+            words = sorted((stats.words[w] for w in px.words & py.words), reverse=True)
+            odds = -math.log(max(amb[x], amb[y], 1e-9))
+            odds += max(series) - SERIES_SHARE if series else 0.0
+            odds += sum(max(0.0, w - WORD_SHARE) for w in words[:2])
+            if px.years and py.years and _gap(px.years, py.years) <= YEAR_GAP:
+                odds += YEAR_CLOSE
+            if odds >= LOOSE_ODDS:
+                links.append((odds, x, y, self._loose_reason(x, y, "venue, topic and years")))
         return links
 
     def _bases(self, members: list[int]) -> dict[str, float]:
