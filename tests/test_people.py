@@ -317,6 +317,22 @@ def test_umlaut_written_out_in_a_given_name_needs_many_shared_coauthors():
     assert not same(res, ("c", 0), ("d", 0))
 
 
+def test_j_written_y_in_a_name_needs_many_shared_coauthors():
+    """'Anja' and 'Anya' are one name in two transliterations, too short for one letter changed:
+    linked on the evidence a variant spelling needs; 'Sonja' and 'Sonya' on one shared coauthor
+    stay apart, and so do 'Minju' and 'Minyu' (pinyin's 'j' is a letter of its own) on many."""
+    res = resolved(rec("a", ["Anja Belzner", *MANY], title="Referring expressions"),
+                   rec("b", ["Anya Belzner", *MANY], title="Generation challenges"),
+                   rec("c", ["Sonja Kessler", "Percy Liang"], title="Morphology"),
+                   rec("d", ["Sonya Kessler", "Percy Liang"], title="Phonology"),
+                   rec("e", ["Minju Zhao", *MANY], title="Word segmentation"),
+                   rec("f", ["Minyu Zhao", *MANY], title="Word alignment"))
+    assert same(res, ("a", 0), ("b", 0))
+    assert any("variant spelling" in e for e in evidence_of(res, "a", 0))
+    assert not same(res, ("c", 0), ("d", 0))
+    assert not same(res, ("e", 0), ("f", 0))
+
+
 def test_leading_given_name_left_out_needs_many_shared_coauthors():
     res = resolved(
         rec("a", ["W. Detmar Meurling", *MANY], title="Learner corpora"),

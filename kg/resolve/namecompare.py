@@ -28,6 +28,11 @@ SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "2nd", "3rd", "4th"}
 _NON_WORD = re.compile(r"[\W_]+")
 _UMLAUT = re.compile(r"([aou])e")
 _DOUBLE = re.compile(r"(\w)\1+")
+# A 'j' before 'a', 'e' or 'o' inside a name is how German, Scandinavian and Slavic spellings write
+# the 'y' of English transliterations ('Anja' ~ 'Anya', 'Maja' ~ 'Maya'); pinyin's 'j' comes only
+# before 'i' or 'u' ('Minju' and 'Minyu', 'Jing' and 'Ying' are two names). Like any variant
+# spelling, it links only on the evidence a misspelling needs.
+_J_Y = re.compile(r"(?<=\w)j(?=[aeo])")
 _PINYIN_V = re.compile(r"^([ln])v(e?)$")  # the syllables of 'ü' after l and n: lü, nü, lüe, nüe
 
 
@@ -234,7 +239,8 @@ def undoubled(text: str) -> str:
 
 def near_spelling(x: str, y: str) -> bool:
     """Two folded names that may be one name printed two ways: the same with doubled letters made
-    single ('phillippe' ~ 'philippe') or an umlaut written out ('joerg' for 'Jörg' ~ 'jorg'), or,
+    single ('phillippe' ~ 'philippe'), an umlaut written out ('joerg' for 'Jörg' ~ 'jorg') or a
+    'j' written 'y' ('anja' ~ 'anya', not 'minju' ~ 'minyu'), or,
     both at least `SPELLING_LEN` letters long, one letter added, dropped or changed, or two swapped
     ('eiichro' ~ 'eiichiro', 'guenter' ~ 'gunter'). The first letter is never in question.
 
@@ -242,6 +248,8 @@ def near_spelling(x: str, y: str) -> bool:
     (True, True)
     >>> near_spelling("joerg", "jorg"), near_spelling("jorg", "jurg")
     (True, False)
+    >>> near_spelling("anja", "anya"), near_spelling("minju", "minyu"), near_spelling("jana", "yana")
+    (True, False, False)
     >>> near_spelling("eiichro", "eiichiro"), near_spelling("yang", "yan"), near_spelling("lee", "le")
     (True, False, False)
     """
@@ -252,7 +260,8 @@ def near_spelling(x: str, y: str) -> bool:
         return False
     short = min(len(x), len(y))
     if short >= DOUBLE_LEN and (undoubled(x) == undoubled(y)
-                                or _UMLAUT.sub(r"\1", x) == _UMLAUT.sub(r"\1", y)):
+                                or _UMLAUT.sub(r"\1", x) == _UMLAUT.sub(r"\1", y)
+                                or _J_Y.sub("y", x) == _J_Y.sub("y", y)):
         return True
     return short >= SPELLING_LEN and DamerauLevenshtein.distance(x, y, score_cutoff=1) <= 1
 
