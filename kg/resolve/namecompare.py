@@ -261,7 +261,7 @@ def near_spelling(x: str, y: str) -> bool:
     short = min(len(x), len(y))
     if short >= DOUBLE_LEN and (undoubled(x) == undoubled(y)
                                 or _UMLAUT.sub(r"\1", x) == _UMLAUT.sub(r"\1", y)
-                                or _J_Y.sub("y", x) == _J_Y.sub("y", y)):
+                                or ("j" in x or "j" in y) and _J_Y.sub("y", x) == _J_Y.sub("y", y)):
         return True
     return short >= SPELLING_LEN and DamerauLevenshtein.distance(x, y, score_cutoff=1) <= 1
 
