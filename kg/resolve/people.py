@@ -493,34 +493,19 @@ class PersonClusterer:
             if len(group) < 2:
                 continue
             prior = -math.log(max(max(bases[r][base] for r in group), 1e-9))
-            inverted: dict[int, list[int]] = defaultdict(list)
-            for r in group:
-                if r not in profiles:
-                    profiles[r] = self._profile(clusters[r])
-                for f in profiles[r].features:
-                    inverted[f].append(r)
-            candidates: set[tuple[int, int]] = set()
-            for holders in inverted.values():
-                if 2 <= len(holders) <= HUB:
-                    candidates.update((x, y) for n, x in enumerate(holders) for y in holders[n + 1:])
+            candidates = self._sharing_features(group, clusters, profiles)
             if prior >= RARE_ODDS and len(group) <= HUB:
                 candidates.update((x, y) for n, x in enumerate(group) for y in group[n + 1:])
             for x, y in sorted(candidates - seen):
                 seen.add((x, y))
-                px, py = profiles[x], profiles[y]
-                series = [stats.series[s] for s in px.series & py.series]
-                words = sorted((stats.words[w] for w in px.words & py.words), reverse=True)
-                close = bool(px.years and py.years and _gap(px.years, py.years) <= YEAR_GAP)
-                if not series and not words:
+                gain, close = _shared_odds(profiles[x], profiles[y], stats)
+                if gain is None:
                     # A very rare name in the same years: the odds of a namesake publishing
                     # in this collection at the same time are below e^-RARE_ODDS.
                     if close and prior >= RARE_ODDS and self._names_fit(x, y):
                         links.append((prior, x, y, "same rare name; same years"))
                     continue
-                odds = prior + (max(series) - SERIES_SHARE if series else 0.0)
-                odds += sum(max(0.0, w - WORD_SHARE) for w in words[:2])
-                if close:
-                    odds += YEAR_CLOSE
+                odds = prior + gain + (YEAR_CLOSE if close else 0.0)
                 if odds >= PROFILE_ODDS and self._names_fit(x, y):
                     links.append((odds, x, y, "same name; venue, topic and years"))
         return links
@@ -545,34 +530,36 @@ class PersonClusterer:
         rare = [r for r in roots if amb[r] < COMMON]
         if len(rare) < 2:
             return []
-        inverted: dict[int, list[int]] = defaultdict(list)
-        for r in rare:
-            if r not in profiles:
-                profiles[r] = self._profile(clusters[r])
-            for f in profiles[r].features:
-                inverted[f].append(r)
-        candidates: set[tuple[int, int]] = set()
-        for holders in inverted.values():
-            if 2 <= len(holders) <= HUB:
-                candidates.update((x, y) for n, x in enumerate(holders) for y in holders[n + 1:])
         links: list[tuple[float, int, int, str]] = []
-        for x, y in sorted(candidates):
+        for x, y in sorted(self._sharing_features(rare, clusters, profiles)):
             if self._names_fit(x, y) and self._givens_fit(x, y):
                 continue  # one name: compared as such in _profile_links
             if not any(self._short_form(a.given, b.given) for a in self.forms[x]
                        for b in self.forms[y] if a.family == b.family or (a.key and a.key == b.key)):
                 continue
-            px, py = profiles[x], profiles[y]
-            series = [stats.series[s] for s in px.series & py.series]
-            words = sorted((stats.words[w] for w in px.words & py.words), reverse=True)
-            odds = -math.log(max(amb[x], amb[y], 1e-9))
-            odds += max(series) - SERIES_SHARE if series else 0.0
-            odds += sum(max(0.0, w - WORD_SHARE) for w in words[:2])
-            if px.years and py.years and _gap(px.years, py.years) <= YEAR_GAP:
+            gain, close = _shared_odds(profiles[x], profiles[y], stats)
+            odds = -math.log(max(amb[x], amb[y], 1e-9)) + (gain or 0.0)
+            if close:
                 odds += YEAR_CLOSE
             if odds >= LOOSE_ODDS:
                 links.append((odds, x, y, self._loose_reason(x, y, "venue, topic and years")))
         return links
+
+    def _sharing_features(self, group: list[int], clusters: dict[int, list[int]],
+                          profiles: dict[int, _Profile]) -> set[tuple[int, int]]:
+        """The pairs of persons of ``group`` (roots) that share a venue series or a title word
+        held by at most `HUB` of them; ``profiles`` gets each one's profile on first use."""
+        inverted: dict[int, list[int]] = defaultdict(list)
+        for r in group:
+            if r not in profiles:
+                profiles[r] = self._profile(clusters[r])
+            for f in profiles[r].features:
+                inverted[f].append(r)
+        pairs: set[tuple[int, int]] = set()
+        for holders in inverted.values():
+            if 2 <= len(holders) <= HUB:
+                pairs.update((x, y) for n, x in enumerate(holders) for y in holders[n + 1:])
+        return pairs
 
     def _bases(self, members: list[int]) -> dict[str, float]:
         """The name keys a person is compared under, with how common each is: the first given
@@ -763,6 +750,20 @@ def _to_compare(blocks: dict[str, list[int]], order: list[str], ticker: Ticker
         ticker.tick(len(members))
         if len(members) >= 2:
             yield members
+
+
+def _shared_odds(px: _Profile, py: _Profile, stats: _FeatureStats) -> tuple[float | None, bool]:
+    """What two persons' shared venue series and title words add to the odds that they are one
+    (None when they share neither): for the rarest series and the two rarest words, -log of their
+    share of works less what one person's two groups of papers would share anyway; and whether
+    they published within `YEAR_GAP` years of each other."""
+    close = bool(px.years and py.years and _gap(px.years, py.years) <= YEAR_GAP)
+    series = [stats.series[s] for s in px.series & py.series]
+    words = sorted((stats.words[w] for w in px.words & py.words), reverse=True)
+    if not series and not words:
+        return None, close
+    gain = max(series) - SERIES_SHARE if series else 0.0
+    return gain + sum(max(0.0, w - WORD_SHARE) for w in words[:2]), close
 
 
 def _gap(a: set[int], b: set[int]) -> int:
