@@ -2,8 +2,8 @@
 
 A *slot* is one author position of one work, holding every printed form the work's records gave it.
 Slots are compared only inside blocks of one family name and first initial (and, for persons compared
-as wholes, blocks joining family names one letter apart, or a second given name with the first initial
-of another), so the cost grows with the number of slots, not with its square. Two slots can be one
+as wholes, blocks joining forms one name rule apart: see kg.resolve.blocking), so the cost grows with
+the number of slots, not with its square. Two slots can be one
 person only when their names are compatible: the same family name (accents, case, particles, hyphens,
 transliterated umlauts, pinyin 'v' for 'ü' and generational suffixes folded) and given names that can
 be the same ('M.' ~ 'Max', 'Jun-ichi' ~ 'Junichi', 'Chew Lim' ~ 'Chew-Lim', a missing middle name),
@@ -48,11 +48,11 @@ from ..names import fullness
 from ..progress import Progress, Ticker
 from ..records import PersonName
 from ..text import fold
+from .blocking import person_blocks
 from .model import Mention
 from .namecompare import (
-    DOUBLE_LEN, SPELLING_LEN, NameParts, family_part_dropped, family_runs, given_compatible,
-    initials_only, leading_name_dropped, name_parts, names_compatible, near_spelling,
-    nickname_compatible, recorded_short_forms, spelling_compatible, undoubled,
+    NameParts, family_part_dropped, given_compatible, initials_only, leading_name_dropped,
+    name_parts, names_compatible, near_spelling, nickname_compatible, spelling_compatible,
 )
 from .works import UnionFind
 
@@ -311,29 +311,8 @@ class PersonClusterer:
         """The persons, as lists of slot indices; ``progress`` hears of the blocks compared (three
         passes over all blocks)."""
         self._identity_links()
-        blocks: dict[str, list[int]] = defaultdict(list)
-        for i, forms in enumerate(self.forms):
-            for k in {p.block for p in forms if p.family}:
-                blocks[k].append(i)
-        order = sorted(blocks)
-        # One name split differently ('Marta R. | Costa-jussà', 'Marta | R. Costa-jussà') lands in
-        # two blocks; its whole-name key brings the persons together for the comparison as wholes.
-        by_key: dict[str, set[str]] = defaultdict(set)
-        members_by_key: dict[str, list[int]] = defaultdict(list)
-        for i, forms in enumerate(self.forms):
-            for p in forms:
-                if p.key and p.family:
-                    by_key[p.key].add(p.family)
-                    members_by_key[p.key].append(i)
-        joined = dict(blocks)
-        for k, families in by_key.items():
-            if len(families) > 1:
-                joined["k:" + k] = sorted(set(members_by_key[k]))
-        joined.update(_near_family_blocks(blocks))
-        joined.update(_second_name_blocks(self.forms, blocks))
-        joined.update(_family_run_blocks(self.forms, blocks))
-        joined.update(_short_form_blocks(self.forms, blocks))
-        joined_order = sorted(joined)
+        blocks, joined = person_blocks(self.forms)
+        order, joined_order = sorted(blocks), sorted(joined)
         ticker = Ticker(progress, "resolve people",
                         sum(len(m) for m in blocks.values()) +
                         2 * sum(len(m) for m in joined.values()))
@@ -647,82 +626,6 @@ class _FeatureStats:
     weight: list[float]  # per feature: -log of the share of works that have it
     series: dict[int, float]
     words: dict[int, float]
-
-
-def _near_family_blocks(blocks: dict[str, list[int]]) -> dict[str, list[int]]:
-    """Blocks joining family names that may be one printed two ways (:func:`near_spelling`), per
-    first initial: 'bhattacharyya|p' with 'bhattacharya|p'. Candidates meet on the name with
-    doubled letters made single, and on the name less any one letter (so that two names one edit
-    apart share a key) -- a cost linear in the number of distinct family names."""
-    families: dict[str, list[str]] = defaultdict(list)
-    for block in blocks:
-        family, _, initial = block.rpartition("|")
-        families[initial].append(family)
-    out: dict[str, list[int]] = {}
-    for initial, names in families.items():
-        by_key: dict[str, list[str]] = defaultdict(list)
-        for f in names:
-            if len(f) >= DOUBLE_LEN:
-                by_key["=" + undoubled(f)].append(f)
-            if len(f) >= SPELLING_LEN:
-                by_key[f].append(f)
-                for k in range(len(f)):
-                    by_key[f[:k] + f[k + 1:]].append(f)
-        groups: set[tuple[str, ...]] = set()
-        for candidates in by_key.values():
-            if len(candidates) < 2:
-                continue
-            near = {f for f in candidates for g in candidates if f != g and near_spelling(f, g)}
-            if len(near) >= 2:
-                groups.add(tuple(sorted(near)))
-        for group in sorted(groups):
-            members = sorted({i for f in group for i in blocks[f"{f}|{initial}"]})
-            out["~" + "~".join(group) + "|" + initial] = members
-    return out
-
-
-def _second_name_blocks(forms: list[tuple[NameParts, ...]], blocks: dict[str, list[int]]
-                        ) -> dict[str, list[int]]:
-    """Blocks where a name printed with a leading given name meets the same name without it:
-    'W. Detmar Meurers' (block 'meurers|w') with 'Detmar Meurers' (block 'meurers|d')."""
-    second: dict[str, set[int]] = defaultdict(set)
-    for i, slot_forms in enumerate(forms):
-        for p in slot_forms:
-            if p.family and len(p.given) >= 2 and not initials_only(p.given[1]):
-                second[f"{p.family}|{p.given[1][0]}"].add(i)
-    return {"2:" + k: sorted(members.union(blocks[k])) for k, members in second.items()
-            if k in blocks and not members <= set(blocks[k])}
-
-
-def _family_run_blocks(forms: list[tuple[NameParts, ...]], blocks: dict[str, list[int]]
-                       ) -> dict[str, list[int]]:
-    """Blocks where a family name of several words meets the same name printed with words left
-    out: 'Manuel Montes-y-Gómez' (block 'montesygomez|m') with 'Manuel Montes' ('montes|m')."""
-    runs: dict[str, set[int]] = defaultdict(set)
-    for i, slot_forms in enumerate(forms):
-        for p in slot_forms:
-            if p.initial:
-                for run in family_runs(p.family_words):
-                    runs[f"{run}|{p.initial}"].add(i)
-    return {"w:" + k: sorted(members.union(blocks[k])) for k, members in runs.items()
-            if k in blocks and not members <= set(blocks[k])}
-
-
-def _short_form_blocks(forms: list[tuple[NameParts, ...]], blocks: dict[str, list[int]]
-                       ) -> dict[str, list[int]]:
-    """Blocks where a name printed with a recorded short form of another initial meets the long
-    form ('Bill Dolan', block 'dolan|b', with 'William B. Dolan', block 'dolan|w'), and a long form
-    its short forms of another initial."""
-    recorded = recorded_short_forms()
-    met: dict[str, set[int]] = defaultdict(set)
-    for i, slot_forms in enumerate(forms):
-        for p in slot_forms:
-            if p.family and p.key:
-                for other in recorded.get(p.given[0], ()):
-                    if other[0] != p.initial:
-                        met[f"{p.family}|{other[0]}"].add(i)
-    return {"n:" + k: sorted(members.union(blocks[k])) for k, members in met.items()
-            if k in blocks and not members <= set(blocks[k])}
 
 
 def _all_fit(ga: list[tuple[str, ...]], gb: list[tuple[str, ...]],
