@@ -217,8 +217,7 @@ class PersonClusterer:
     def _nickname(self, ta: tuple[str, ...], tb: tuple[str, ...]) -> bool:
         """Given names a short form, a variant spelling or a leading name left out may join (on
         strong evidence only)."""
-        return (nickname_compatible(ta, tb, compound=self._compound)
-                or spelling_compatible(ta, tb) or leading_name_dropped(ta, tb))
+        return self._short_form(ta, tb) or spelling_compatible(ta, tb)
 
     def _short_form(self, ta: tuple[str, ...], tb: tuple[str, ...]) -> bool:
         """Given names a short form or a leading name left out may join, not a variant spelling
