@@ -43,3 +43,39 @@ class Ticker:
     def finish(self) -> None:
         if self.progress is not None:
             self.progress(self.step, self.done if self.total is None else self.total, self.total)
+
+    def share(self, units: int, items: int) -> Share:
+        """``units`` of this step spent evenly over ``items`` ticks of a part of it (a pass over
+        blocks, of which there are as many as the data makes), so that the part reports as it goes."""
+        return Share(self, units, items)
+
+
+class Share:
+    """A part of a :class:`Ticker`'s step: ``units`` of its total over ``items`` ticks.
+
+    >>> heard = []
+    >>> ticker = Ticker(lambda _s, done, _t: heard.append(done), "step", 10, interval=0)
+    >>> part = ticker.share(10, 4)
+    >>> for _ in range(3):
+    ...     part.tick()
+    >>> part.finish()
+    >>> heard
+    [0, 2, 5, 7, 10]
+    """
+
+    def __init__(self, ticker: Ticker, units: int, items: int) -> None:
+        self.ticker, self.units, self.items = ticker, units, max(items, 1)
+        self.seen = self.spent = 0
+
+    def tick(self, n: int = 1) -> None:
+        self.seen += n
+        target = min(self.units, self.units * self.seen // self.items)
+        if target > self.spent:
+            self.ticker.tick(target - self.spent)
+            self.spent = target
+
+    def finish(self) -> None:
+        """The part is done: the rest of its units (all of them when it had no items)."""
+        if self.spent < self.units:
+            self.ticker.tick(self.units - self.spent)
+            self.spent = self.units

@@ -4,16 +4,19 @@ command line draws bars with a rate and the time left on a terminal and nothing 
 from __future__ import annotations
 
 import io
+import itertools
 from collections import defaultdict
 
 from rich.console import Console
 
 from kg.build import build
 from kg.cli.progress import BuildProgress
+from kg.pipeline import read_all
 from kg.progress import Ticker
+from kg.resolve import resolve
 
-LONG_STEPS = ["read sources", "cluster works", "resolve works", "resolve people", "load quads",
-              "optimize store"]
+LONG_STEPS = ["read sources", "cluster works", "group venues", "resolve works", "index people",
+              "resolve people", "name people", "load quads", "optimize store"]
 
 
 def test_every_long_step_of_a_build_reports_up_to_its_total(manifest, tmp_path):
@@ -30,8 +33,45 @@ def test_every_long_step_of_a_build_reports_up_to_its_total(manifest, tmp_path):
     for step in LONG_STEPS[:-1]:  # optimizing has no units to count
         done = [d for d, _ in heard[step]]
         assert done == sorted(done), step  # never goes back
+        assert all(t is None or d <= t for d, t in heard[step]), step  # nor beyond its total
         last, total = heard[step][-1]
         assert total is not None and last == total > 0, step
+
+
+def test_resolution_reports_every_stage_and_each_stage_its_parts(manifest, monkeypatch):
+    """Resolution is all steps, one after the other: no stretch of it runs between two of them,
+    and each step's parts (the features and passes of work clustering, the name statistics and
+    blocks of people, the links found and then applied) move its bar as they go."""
+    monkeypatch.setitem(Ticker.__init__.__kwdefaults__, "interval", 0.0)  # hear every tick
+    heard: list[tuple[str, int, int | None]] = []
+    resolve(read_all(manifest), progress=lambda step, done, total: heard.append((step, done, total)))
+    steps = [s for s, _ in itertools.groupby(step for step, _, _ in heard)]
+    assert steps == LONG_STEPS[1:7]  # each once, in order, one finished before the next
+    for step in steps:
+        done = [d for s, d, _ in heard if s == step]
+        total = next(t for s, _, t in heard if s == step)
+        assert done[0] == 0 and done[-1] == total > 0, step
+        # No part of a step is silent: no report moves the bar by more than a tenth of it (a
+        # whole pass of work clustering is a fifth; applying the links people share, a quarter).
+        assert max(b - a for a, b in itertools.pairwise(done)) <= total / 10, step
+
+
+def test_a_share_spends_its_units_evenly_and_exactly():
+    import doctest
+
+    from kg import progress
+
+    assert doctest.testmod(progress).failed == 0
+    heard: list[int] = []
+    ticker = Ticker(lambda _s, done, _t: heard.append(done), "step", 7, interval=0)
+    part = ticker.share(7, 3)
+    for _ in range(5):  # more ticks than items: never beyond its units
+        part.tick()
+    part.finish()
+    assert heard == [0, 2, 4, 7]
+    empty = ticker.share(3, 0)
+    empty.finish()  # a part without items spends its units at its end
+    assert ticker.done == 10
 
 
 def test_ticker_reports_at_most_every_interval_and_always_the_end():

@@ -20,8 +20,9 @@ from rich.progress import (
 from rich.text import Text
 
 # What each step counts, for the rate column.
-UNITS = {"read sources": "files", "cluster works": "rec", "resolve works": "works",
-         "resolve people": "slots", "load quads": "ent"}
+UNITS = {"read sources": "files", "cluster works": "rec", "group venues": "rec",
+         "resolve works": "works", "index people": "slots", "resolve people": "slots",
+         "load quads": "ent"}
 
 
 class RateColumn(ProgressColumn):

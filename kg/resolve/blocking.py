@@ -13,20 +13,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..progress import Ticker
 from .namecompare import (
     DOUBLE_LEN, SPELLING_LEN, NameParts, family_runs, initials_only, near_spelling,
     recorded_short_forms, undoubled,
 )
 
 
-def person_blocks(forms: list[tuple[NameParts, ...]]
+def person_blocks(forms: list[tuple[NameParts, ...]], ticker: Ticker | None = None
                   ) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
     """The blocks of slots (``forms``: each slot's printed forms, parsed) compared slot by slot, and
-    those compared as persons: the same blocks with the ones that join forms one rule apart."""
+    those compared as persons: the same blocks with the ones that join forms one rule apart.
+    ``ticker`` hears of each slot three times: placed in its blocks, its whole names keyed, and
+    its share of the blocks that join forms one rule apart."""
     blocks: dict[str, list[int]] = defaultdict(list)
     for i, slot_forms in enumerate(forms):
         for k in {p.block for p in slot_forms if p.family}:
             blocks[k].append(i)
+        if ticker is not None:
+            ticker.tick()
     # One name split differently ('Marta R. | Costa-jussà', 'Marta | R. Costa-jussà') lands in
     # two blocks; its whole-name key brings the persons together for the comparison as wholes.
     by_key: dict[str, set[str]] = defaultdict(set)
@@ -36,14 +41,19 @@ def person_blocks(forms: list[tuple[NameParts, ...]]
             if p.key and p.family:
                 by_key[p.key].add(p.family)
                 members_by_key[p.key].append(i)
+        if ticker is not None:
+            ticker.tick()
     joined = dict(blocks)
     for k, families in by_key.items():
         if len(families) > 1:
             joined["k:" + k] = sorted(set(members_by_key[k]))
-    joined.update(near_family_blocks(blocks))
-    joined.update(second_name_blocks(forms, blocks))
-    joined.update(family_run_blocks(forms, blocks))
-    joined.update(short_form_blocks(forms, blocks))
+    rules = (lambda: near_family_blocks(blocks), lambda: second_name_blocks(forms, blocks),
+             lambda: family_run_blocks(forms, blocks), lambda: short_form_blocks(forms, blocks))
+    part = ticker.share(len(forms), len(rules)) if ticker is not None else None
+    for rule in rules:
+        joined.update(rule())
+        if part is not None:
+            part.tick()
     return dict(blocks), joined
 
 

@@ -45,7 +45,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from ..names import fullness
-from ..progress import Progress, Ticker
+from ..progress import Progress, Share, Ticker
 from ..records import PersonName
 from ..text import fold
 from .blocking import person_blocks
@@ -135,8 +135,13 @@ class PersonClusterer:
     are read from its work when a block needs them, and per-person state exists only for slots
     that took part in a merge."""
 
-    def __init__(self, slots: list[Slot], *, contexts: list[WorkContext] | None = None) -> None:
+    def __init__(self, slots: list[Slot], *, contexts: list[WorkContext] | None = None,
+                 progress: Progress | None = None) -> None:
         self.slots = slots
+        self.progress = progress
+        # Units: a slot's forms parsed, then its ambiguity and coauthor keys, then its blocks (3),
+        # then its share of the works' venue and topic statistics.
+        self._index = Ticker(progress, "index people", 6 * len(slots))
         self.contexts = contexts
         self.uf = UnionFind(len(slots))
         self.work_of = [s.work for s in slots]
@@ -149,12 +154,16 @@ class PersonClusterer:
         for s in slots:
             forms = tuple(dict.fromkeys(name_parts(n) for n in s.names))
             self.forms.append(distinct.setdefault(forms, forms))
-        self._ambiguity = self._name_statistics()
-        self.amb = [min((self._ambiguity(p) for p in forms), default=math.inf)
-                    for forms in self.forms]
+            self._index.tick()
+        self._ambiguity = self._name_statistics(list(distinct))
         self._keys: dict[str, int] = {}
         self._adjust: list[float] = []  # per coauthor key: what sharing it adds to a score
-        self.own = [self._own_keys(forms) for forms in self.forms]
+        self.amb: list[float] = []
+        self.own: list[tuple[int, ...]] = []
+        for forms in self.forms:
+            self.amb.append(min((self._ambiguity(p) for p in forms), default=math.inf))
+            self.own.append(self._own_keys(forms))
+            self._index.tick()
         # Per cluster root, created on its first merge: works, given names, identifiers, reasons.
         self.works: dict[int, set[int]] = {}
         self.given: dict[int, list[tuple[str, ...]]] = {}
@@ -163,25 +172,27 @@ class PersonClusterer:
         self._stats: _FeatureStats | None = None
 
     # -- how common a name is ----------------------------------------------------------------------
-    def _name_statistics(self) -> Callable[[NameParts], float]:
-        names = {(p.family, p.first) for forms in set(self.forms) for p in forms if p.key}
+    def _name_statistics(self, distinct: list[tuple[NameParts, ...]]
+                         ) -> Callable[[NameParts], float]:
+        """How common each name is, from the slots' ``distinct`` sets of forms."""
+        names = {(p.family, p.first) for forms in distinct for p in forms if p.key}
         by_family = Counter(f for f, _ in names)
         by_given = Counter(g for _, g in names)
         by_initial = Counter(g[0] for _, g in names)
         # A name with more given names, one of them spelled out ('William Yang', 'H. Andrew'), is
         # as common as the number of family names carried with all of them.
-        full = {(p.family, p.given) for forms in set(self.forms) for p in forms
+        full = {(p.family, p.given) for forms in distinct for p in forms
                 if len(p.given) > 1 and not all(map(initials_only, p.given))}
         by_full = Counter(g for _, g in full)
         # A name printed alone ('Mausam') is one of the names printed alone.
-        alone = len({p.family for forms in set(self.forms) for p in forms
+        alone = len({p.family for forms in distinct for p in forms
                      if p.family and not p.given})
         self._given_names = {g for g, n in by_given.items() if n >= NAME_OF_ITS_OWN}
         self._by_given = by_given
         # Given names seen written in two parts ('Anne-Marie', 'Xiao Ming'): a long form made of
         # such parts is a name of two.
         self._split: set[tuple[str, str]] = set()
-        for forms in set(self.forms):
+        for forms in distinct:
             for p in forms:
                 u = p.given
                 if len(u) >= 2 and not initials_only(u[0]) and not initials_only(u[1]):
@@ -296,30 +307,42 @@ class PersonClusterer:
         return True
 
     def _apply(self, links: list[tuple[float, int, int, str]], *,
-               fits: GivenFit = given_compatible) -> None:
+               fits: GivenFit = given_compatible, part: Share | None = None) -> None:
+        """The links, strongest first; ``part`` hears of each."""
         links.sort(key=lambda t: (-t[0], t[1], t[2]))
         for _, a, b, why in links:
             self._try_union(a, b, why, fits=fits)
+            if part is not None:
+                part.tick()
+        if part is not None:
+            part.finish()
 
     def reasons(self, root: int) -> list[str]:
         """Why the slots of a person were merged: each kind of evidence with how often it decided."""
         return [f"{why} ({n})" for why, n in sorted(self.evidence.get(root, Counter()).items())]
 
     # -- evidence ----------------------------------------------------------------------------------
-    def run(self, progress: Progress | None = None) -> list[list[int]]:
-        """The persons, as lists of slot indices; ``progress`` hears of the blocks compared (three
-        passes over all blocks)."""
+    def run(self) -> list[list[int]]:
+        """The persons, as lists of slot indices; the progress given hears 'index people' end and
+        'resolve people' count the blocks compared (slot by slot, then twice as persons)."""
         self._identity_links()
-        blocks, joined = person_blocks(self.forms)
+        blocks, joined = person_blocks(self.forms, self._index)
+        if self.contexts is not None:
+            self._stats = self._feature_statistics(self._index.share(len(self.slots),
+                                                                     len(self.contexts)))
+        self._index.finish()
         order, joined_order = sorted(blocks), sorted(joined)
-        ticker = Ticker(progress, "resolve people",
-                        sum(len(m) for m in blocks.values()) +
+        # Units: each slot of each block compared slot by slot, one per slot for the links that
+        # comparison found, and each slot of each block compared as persons, in two rounds.
+        ticker = Ticker(self.progress, "resolve people",
+                        sum(len(m) for m in blocks.values()) + len(self.slots) +
                         2 * sum(len(m) for m in joined.values()))
         self._coauthor_links(blocks, order, ticker)
         for _ in range(2):  # a second round compares the persons the first one grew
             self._cluster_links(joined, joined_order, ticker)
+        groups = sorted(self.uf.groups().values(), key=lambda g: g[0])
         ticker.finish()
-        return sorted(self.uf.groups().values(), key=lambda g: g[0])
+        return groups
 
     def _identity_links(self) -> None:
         """The same person identifier; the same declared profile owner."""
@@ -372,7 +395,7 @@ class PersonClusterer:
                 need = LINK_RARE if min(self.amb[i], self.amb[j]) < RARE else LINK_COMMON
                 if score >= need and self.work_of[i] != self.work_of[j] and self._names_fit(i, j):
                     links.append((1 + score, i, j, "shared coauthors"))
-        self._apply(links)
+        self._apply(links, part=ticker.share(len(self.slots), len(links)))
 
     def _names_fit(self, i: int, j: int, *, nickname: bool = False) -> bool:
         """Could slots (or persons) i and j carry one name? With ``nickname``, also a short form or
@@ -416,8 +439,6 @@ class PersonClusterer:
         words they share and publishing within `YEAR_GAP` years of each other, the log of how
         unlikely each would be by chance. Without a shared series or title word, only a name whose
         own odds reach `RARE_ODDS` links, and only on close years."""
-        if self.contexts is not None and self._stats is None:
-            self._stats = self._feature_statistics()
         for members in _to_compare(blocks, order, ticker):
             clusters: dict[int, list[int]] = defaultdict(list)
             for i in members:
@@ -567,14 +588,15 @@ class PersonClusterer:
                     put("alone:" + p.family, self._ambiguity(p))
         return bases
 
-    def _feature_statistics(self) -> _FeatureStats:
+    def _feature_statistics(self, part: Share) -> _FeatureStats:
         """Venue series and title words as small integers, with -log of the share of works that
-        have each."""
+        have each; ``part`` hears of each work."""
         ids: dict[str, int] = {}
         counts: Counter[int] = Counter()
         is_series: list[bool] = []
         works: list[tuple[tuple[int, ...], tuple[int, ...], int | None]] = []
         for c in self.contexts or []:
+            part.tick()
             row = []
             for prefix, values in (("s:", c.series), ("w:", c.words)):
                 out = []

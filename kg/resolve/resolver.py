@@ -75,20 +75,27 @@ class Resolver:
         records = [self.records[u] for u in sorted(self.records)]
         clusterer = WorkClusterer(
             records, same=self.curation.pairs(self.records, "same"),
-            not_same=self.curation.pairs(self.records, "not_same"))
-        clusters = clusterer.run(progress=self.progress)
-        venue_keys = _venue_keys(records)
-        series, editions, edition_of = self._venues(clusters, venue_keys)
+            not_same=self.curation.pairs(self.records, "not_same"), progress=self.progress)
+        clusters = clusterer.run()
+        # Units: a record's venue key, then its place in a series and edition.
+        ticker = Ticker(self.progress, "group venues", 2 * len(records))
+        venue_keys = _venue_keys(records, ticker)
+        series, editions, edition_of = self._venues(venue_keys, ticker)
+        ticker.finish()
         self._edition_series = {e.path: e.series for e in editions}
         excluded = self._excluded_ids(clusterer)
-        ticker = Ticker(self.progress, "resolve works", len(clusters))
+        # Units: a cluster made a work, then the work given its path.
+        ticker = Ticker(self.progress, "resolve works", 2 * len(clusters))
         works = []
+        contexts = []  # per work, in the order of self._slots_by_work
         for c in clusters:
-            works.append(self._work(c, venue_keys, edition_of, excluded))
+            work = self._work(c, venue_keys, edition_of, excluded)
+            works.append(work)
+            contexts.append(self._context(work))
             ticker.tick()
+        self._assign_work_paths(works, ticker)
         ticker.finish()
-        self._assign_work_paths(works)
-        persons = self._people(works)
+        persons = self._people(contexts)
         wo = {uid: w.path for w in works for uid in w.records}  # once: conflicts can be many
         for conflict in clusterer.conflicts:
             conflict.works = [wo[c[0]] for c in conflict.claimants]
@@ -120,14 +127,17 @@ class Resolver:
         return out
 
     # -- venues ----------------------------------------------------------------------------------
-    def _venues(self, clusters: list[list[Record]], keys: dict[str, VenueKey | None]
+    def _venues(self, keys: dict[str, VenueKey | None], ticker: Ticker
                 ) -> tuple[list[Series], list[Edition], dict[str, str]]:
-        """Group venue keys into series and editions; returns record uid -> edition (or series) path."""
+        """Group venue keys into series and editions; returns record uid -> edition (or series) path.
+        ``ticker`` hears of each record placed (records without a venue at once)."""
         by_series: dict[str, list[tuple[Record, VenueKey]]] = defaultdict(list)
         for uid in sorted(keys):
             k = keys[uid]
             if k is not None:
                 by_series[k.series_key].append((self.records[uid], k))
+            else:
+                ticker.tick()  # a record without a venue is placed nowhere
         # Merge series printed only by acronym into the series that acronym abbreviates.
         acronyms: dict[str, set[str]] = defaultdict(set)
         for skey, items in by_series.items():
@@ -166,6 +176,7 @@ class Resolver:
             if kind == "repository":
                 for r, _ in items:
                     edition_of[r.uid] = s.path
+                    ticker.tick()
                 continue
             # Journals: a record without a volume belongs to the volume edition of its year.
             volume_of_year: dict[int, set[str]] = defaultdict(set)
@@ -175,6 +186,7 @@ class Resolver:
                         volume_of_year[r.date.year].add(r.venue.volume)
             edition_names: dict[str, list[tuple[str, str]]] = defaultdict(list)
             for r, k in items:
+                ticker.tick()
                 year = k.year or (r.date.year if r.date else None)
                 volume = r.venue.volume if r.venue else None
                 if kind == "journal" and not volume and year and len(volume_of_year[year]) == 1:
@@ -474,7 +486,9 @@ class Resolver:
             policy="most trusted complete author list; others must agree in order"))
 
     # -- paths -----------------------------------------------------------------------------------
-    def _assign_work_paths(self, works: list[Work]) -> None:
+    def _assign_work_paths(self, works: list[Work], ticker: Ticker) -> None:
+        """Paths from titles (see :func:`_version_slug` for versions); ``ticker`` hears of each
+        work given its path."""
         def base_slug(w: Work) -> str:
             title = w.title
             main = re.split(r":\s+", title, maxsplit=1)[0]
@@ -507,6 +521,7 @@ class Resolver:
         for d in self.disagreements:
             by_entity[d.entity].append(d)
         for w in works:
+            ticker.tick()
             old = w.path
             w.path = renames[old]
             used: set[str] = set()
@@ -528,7 +543,9 @@ class Resolver:
     _slots_by_work: list[tuple[Work, list[Slot]]]
     _edition_series: dict[str, str]
 
-    def _people(self, works: list[Work]) -> list[Person]:
+    def _people(self, contexts: list[WorkContext]) -> list[Person]:
+        """The persons of every work's author slots; ``contexts``: each work's context, in the
+        order of ``self._slots_by_work``."""
         all_slots: list[Slot] = []
         owners: list[Work] = []
         for wi, (work, slots) in enumerate(self._slots_by_work):
@@ -537,13 +554,16 @@ class Resolver:
                 all_slots.append(s)
             owners.append(work)
         index_of = {id(s): i for i, s in enumerate(all_slots)}
-        contexts = [self._context(work) for work in owners]
-        clusterer = PersonClusterer(all_slots, contexts=contexts)
-        groups = clusterer.run(progress=self.progress)
+        clusterer = PersonClusterer(all_slots, contexts=contexts, progress=self.progress)
+        groups = clusterer.run()
+        # Units: a slot's names counted, a person made of its slots, a work given its authors.
+        ticker = Ticker(self.progress, "name people",
+                        len(all_slots) + len(groups) + len(self._slots_by_work))
         persons: list[Person] = []
         person_of: dict[int, Person] = {}
         counts: Counter[str] = Counter()
         for s in all_slots:
+            ticker.tick()
             for n in s.names:
                 counts[n.full] += 1
         # Printed forms repeat across a person's works; decoding each once saves most of the LaTeX
@@ -557,6 +577,7 @@ class Resolver:
             return text
 
         for g in groups:
+            ticker.tick()
             # A parsed name is shared by its occurrences: each object is weighed once, in order of
             # first appearance, which gives the preferred form that every occurrence gives.
             names = list({id(n): n for i in g for n in all_slots[i].names}.values())
@@ -587,6 +608,7 @@ class Resolver:
                 person_of[i] = p
         _assign_person_paths(persons)
         for wi, (work, slots) in enumerate(self._slots_by_work):
+            ticker.tick()
             positioned = sorted((s for s in slots if s.position is not None),
                                 key=lambda s: s.position)
             work.authors = []
@@ -596,8 +618,13 @@ class Resolver:
                     continue
                 work.authors.append(Authorship(position=s.position, person=person.path,
                                                mentions=s.mentions, implied_by=s.implied_by))
+        # What only resolving people needed goes now, as part of this step (freeing a million
+        # slots and the clusterer's tables takes seconds).
         self._slots_by_work = []
-        return sorted(persons, key=lambda p: p.path)
+        del clusterer, all_slots, index_of, person_of, groups
+        persons.sort(key=lambda p: p.path)
+        ticker.finish()
+        return persons
 
     def _context(self, work: Work) -> WorkContext:
         """When and where a work appeared, as evidence about its authors. A repository (arXiv)
@@ -702,12 +729,13 @@ def _version_slug(v: Version) -> str:
     return v.kind.value if v.kind != Kind.UNKNOWN else "version"
 
 
-def _venue_keys(records: list[Record]) -> dict[str, VenueKey | None]:
+def _venue_keys(records: list[Record], ticker: Ticker) -> dict[str, VenueKey | None]:
     """Record uid -> venue key. Records of one proceedings print one venue the same way, so each
-    distinct (venue, kind) is analysed once."""
+    distinct (venue, kind) is analysed once. ``ticker`` hears of each record."""
     memo: dict[tuple, VenueKey | None] = {}
     out: dict[str, VenueKey | None] = {}
     for r in records:
+        ticker.tick()
         v = r.venue
         if v is None or not v.name.strip():
             out[r.uid] = record_venue(r)

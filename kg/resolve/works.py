@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 
 from ..identifiers import ArxivId
 from ..names import family_key
-from ..progress import Progress
+from ..progress import Progress, Ticker
 from ..records import Kind, Record
 from ..text import fold, main_title_key, title_key
 from .model import Candidate, IdentifierConflict
@@ -146,13 +146,20 @@ def replaced_words(a: str, b: str) -> list[tuple[str, str]]:
 
 class WorkClusterer:
     """Clusters records into works. Records are processed in uid order, so the result does not depend
-    on the order sources were given in."""
+    on the order sources were given in. ``progress`` hears the step 'cluster works', from reading
+    the records' features to the last pass."""
 
     def __init__(self, records: list[Record], *, not_same: Iterable[tuple[str, str]] = (),
-                 same: Iterable[tuple[str, str]] = ()) -> None:
+                 same: Iterable[tuple[str, str]] = (), progress: Progress | None = None) -> None:
+        # Units: one per record for its features, then one per record for each pass and for the
+        # constraints and candidates after them.
+        self._ticker = Ticker(progress, "cluster works", (len(self.PASSES) + 2) * len(records))
         self.records = sorted(records, key=lambda r: r.uid)
         self.index = {r.uid: i for i, r in enumerate(self.records)}
-        self.feats = [features(r) for r in self.records]
+        self.feats = []
+        for r in self.records:
+            self.feats.append(features(r))
+            self._ticker.tick()
         self.uf = UnionFind(len(self.records))
         self.conflicts: list[IdentifierConflict] = []
         self.candidates: list[Candidate] = []
@@ -221,33 +228,36 @@ class WorkClusterer:
         return {root: {s: frozenset(v) for s, v in by.items()} for root, by in found.items()}
 
     # -- passes --------------------------------------------------------------------------------
-    def run(self, progress: Progress | None = None) -> list[list[Record]]:
+    PASSES = ("_by_identifiers", "_by_equal_titles", "_by_near_titles")
+
+    def run(self) -> list[list[Record]]:
         n = len(self.records)
-        passes = (self._by_identifiers, self._by_equal_titles, self._by_near_titles)
-        for k, step in enumerate(passes, start=1):
-            step()
-            if progress:
-                progress("cluster works", k * n, (len(passes) + 1) * n)
+        for name in self.PASSES:
+            getattr(self, name)(n)
         for a, b in self._same:
             self.uf.union(a, b)  # a curated 'same' overrides the automatic decision
         self._members = self.uf.groups()
         self._resolve_conflict_owners()
-        self._find_candidates()
-        if progress:
-            progress("cluster works", (len(passes) + 1) * n, (len(passes) + 1) * n)
+        self._find_candidates(n)
         # No union since _members was taken: its groups are the clusters.
         groups = sorted(self._members.values(), key=lambda g: self.records[g[0]].uid)
         self.feats, self._ids = [], None  # needed only while clustering: at a million records, GBs
         self._members = {}
-        return [[self.records[i] for i in g] for g in groups]
+        clusters = [[self.records[i] for i in g] for g in groups]
+        self._ticker.finish()
+        return clusters
 
-    def _by_identifiers(self) -> None:
-        for scheme in ID_SCHEMES:
+    def _by_identifiers(self, units: int) -> None:
+        """``units``: this pass's part of the step, reported scheme by scheme and value by value."""
+        for k, scheme in enumerate(ID_SCHEMES):
             groups: dict[str, list[int]] = defaultdict(list)
             for i, f in enumerate(self.feats):
                 for value in self.records[i].ids(scheme):
                     groups[value].append(i)
+            part = self._ticker.share(units * (k + 1) // len(ID_SCHEMES)
+                                      - units * k // len(ID_SCHEMES), len(groups))
             for value in sorted(groups):
+                part.tick()
                 members = groups[value]
                 if len(members) < 2:
                     continue
@@ -273,14 +283,17 @@ class WorkClusterer:
                         claimants=[[self.records[i].uid for i in p] for p in papers]))
                     for i in members:
                         self.excluded_ids[i].add((scheme, value))
+            part.finish()
         self._ids = self._cluster_ids()  # from here on, title matches respect them
 
-    def _by_equal_titles(self) -> None:
+    def _by_equal_titles(self, units: int) -> None:
         groups: dict[str, list[int]] = defaultdict(list)
         for i, f in enumerate(self.feats):
             if f.title:
                 groups[f.title].append(i)
+        part = self._ticker.share(units, len(groups))
         for key in sorted(groups):
+            part.tick()
             members = groups[key]
             # A very short generic title ('Introduction') needs author evidence to merge.
             generic = len(key.split()) < 3
@@ -291,6 +304,7 @@ class WorkClusterer:
                         continue
                     if authors_agree(fi, fj, require=generic) and years_agree(fi, fj):
                         self._union(i, j, by_title=True)
+        part.finish()
 
     def _id_mismatch(self, i: int, j: int) -> bool:
         """Two records carrying different values of one identifier scheme are different papers
@@ -311,14 +325,17 @@ class WorkClusterer:
                 blocks[k].append(i)
         return blocks
 
-    def _by_near_titles(self) -> None:
+    def _by_near_titles(self, units: int) -> None:
         def keys(f: Features) -> list[str]:
             words = f.title.split()
             if len(words) < 4:
                 return []
             return ["p:" + " ".join(words[:4]), "s:" + " ".join(words[-4:])]
 
-        for key, members in sorted(self._blocks(keys).items()):
+        blocks = self._blocks(keys)
+        part = self._ticker.share(units, len(blocks))
+        for key, members in sorted(blocks.items()):
+            part.tick()
             if len(members) < 2 or len(members) > MAX_BLOCK:
                 continue
             for x, i in enumerate(members):
@@ -330,6 +347,7 @@ class WorkClusterer:
                     if years_agree(fi, fj) and fi.title != fj.title and titles_match(fi, fj) \
                             and authors_agree(fi, fj, require=True) and not self._id_mismatch(i, j):
                         self._union(i, j, by_title=True)
+        part.finish()
 
     def _resolve_conflict_owners(self) -> None:
         """Weigh the evidence for which paper owns a conflicting identifier."""
@@ -366,7 +384,7 @@ class WorkClusterer:
             if len(ranked) > 1 and ranked[0][0] > ranked[1][0]:
                 conflict.owner = ranked[0][1]  # a record uid; mapped to a work path later
 
-    def _find_candidates(self) -> None:
+    def _find_candidates(self, units: int) -> None:
         """Pairs of works sharing rare title words and authors, not merged: listed with reasons."""
         df: Counter[str] = Counter()
         tokens = []
@@ -380,7 +398,9 @@ class WorkClusterer:
                 if 1 < df[t] <= 50:
                     blocks[t].append(i)
         seen: set[tuple[int, int]] = set()
+        part = self._ticker.share(units, len(blocks))
         for t in sorted(blocks):
+            part.tick()
             members = blocks[t]
             for x, i in enumerate(members):
                 for j in members[x + 1:]:
