@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import multiprocessing.queues
 import os
+import queue
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager, nullcontext
+from concurrent.futures import TimeoutError as FuturesTimeout
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
 from . import collector, sources
 from .errors import ConfigError
 from .manifest import Manifest, SourceSpec
-from .progress import Progress
+from .progress import INTERVAL, Progress, Ticker
 from .records import sharing_values
 from .resolve import Curation, Resolution, SourceRecords, load_curation, resolve
 from .resolve.model import SourceInfo
@@ -32,9 +36,12 @@ def context_for(spec: SourceSpec, *, strict: bool = False) -> SourceContext:
                          captured=spec.captured, strict=strict, options=dict(spec.options))
 
 
-def read_source(spec: SourceSpec, *, strict: bool = False) -> SourceRecords:
-    """Read one source document; problems are in the returned report unless ``strict``."""
+def read_source(spec: SourceSpec, *, strict: bool = False,
+                lines: LinesRead | None = None) -> SourceRecords:
+    """Read one source document; problems are in the returned report unless ``strict``;
+    ``lines`` hears how far into the document the records read so far reach."""
     ctx = context_for(spec, strict=strict)
+    ctx.progress = lines
     records, report = sources.read(spec.path, format=spec.format, ctx=ctx)
     info = SourceInfo(
         id=spec.id, filename=ctx.filename, format=report.format, trust=spec.trust,
@@ -81,7 +88,9 @@ def _worker_context() -> multiprocessing.context.BaseContext:
 
 def read_all(manifest: Manifest, *, strict: bool = False, progress: Progress | None = None,
              workers: int = 0) -> list[SourceRecords]:
-    """Every source of the manifest, in order; ``progress`` hears of each source read.
+    """Every source of the manifest, in order; ``progress`` hears the step 'read sources' in
+    kilobytes of the source files, each file counted as far as its records read so far reach (a
+    single large file moves the bar as it is read).
 
     ``workers`` (see :func:`read_workers`): with more than one, the sources are read in that many
     processes side by side (each source by one of them) and come back in manifest order, so the
@@ -90,22 +99,108 @@ def read_all(manifest: Manifest, *, strict: bool = False, progress: Progress | N
     specs = manifest.sources
     read = partial(read_source, strict=strict)
     n_workers = read_workers(specs, workers)
+    if n_workers <= 1:
+        meter = _ReadMeter(specs, progress)
+        out = []
+        for i, spec in enumerate(specs):
+            out.append(read(spec, lines=partial(meter.lines, i) if progress else None))
+            meter.finished(i)
+        meter.ticker.finish()
+        return out
+    context = _worker_context()
+    heard = context.Queue() if progress else None
     # The workers parse, and collect as usual (a forked one is given back the thresholds of before
-    # the pause in `_from_workers`).
-    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=_worker_context(),
-                               initializer=gc.set_threshold, initargs=gc.get_threshold()
-                               ) if n_workers > 1 else None
+    # the pause in `_from_workers`); they tell how far they got through ``heard``.
+    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=context, initializer=_start_worker,
+                               initargs=(gc.get_threshold(), heard))
     out = []
     try:
-        with _from_workers() if pool else nullcontext():
-            for n, src in enumerate(pool.map(read, specs) if pool else map(read, specs), start=1):
+        with _from_workers():
+            meter = _ReadMeter(specs, progress)
+            futures = [pool.submit(_read_in_worker, read, i, spec) for i, spec in enumerate(specs)]
+            for i, future in enumerate(futures):
+                while True:
+                    try:
+                        src = future.result(timeout=INTERVAL)
+                        break
+                    except FuturesTimeout:
+                        meter.drain(heard)
+                meter.drain(heard)
                 out.append(src)
-                if progress:
-                    progress("read sources", n, len(specs))
+                meter.finished(i)
+            meter.ticker.finish()
     finally:
-        if pool:
-            pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=True, cancel_futures=True)
+        if heard is not None:
+            heard.close()
+            heard.join_thread()
     return out
+
+
+LinesRead = Callable[[int, int], None]  # (lines the records read so far reach, lines in all)
+
+
+class _ReadMeter:
+    """The step 'read sources' in kilobytes: a finished file counts whole, a file being read as
+    the share of its lines its records so far reach."""
+
+    def __init__(self, specs, progress: Progress | None) -> None:
+        self.kb = []
+        for spec in specs:
+            try:
+                self.kb.append(max(1, -(-os.path.getsize(spec.path) // 1024)))
+            except OSError:
+                self.kb.append(1)  # a missing file is reported by its reader
+        self.reading: dict[int, int] = {}
+        self.closed: set[int] = set()
+        self.complete = 0
+        self.ticker = Ticker(progress, "read sources", sum(self.kb))
+
+    def lines(self, i: int, done: int, total: int) -> None:
+        self.reading[i] = min(self.kb[i], self.kb[i] * done // max(total, 1))
+        self.ticker.to(self.complete + sum(self.reading.values()))
+
+    def finished(self, i: int) -> None:
+        self.reading.pop(i, None)
+        self.closed.add(i)
+        self.complete += self.kb[i]
+        self.ticker.to(self.complete + sum(self.reading.values()))
+
+    def drain(self, heard: multiprocessing.queues.Queue | None) -> None:
+        """What the workers told of the files they are reading."""
+        while heard is not None:
+            try:
+                i, done, total = heard.get_nowait()
+            except queue.Empty:
+                return
+            if i not in self.closed:  # word of a file can come after the file itself
+                self.lines(i, done, total)
+
+
+_HEARD: multiprocessing.queues.Queue | None = None  # in a worker: where it tells how far it got
+
+
+def _start_worker(thresholds: tuple[int, ...], heard: multiprocessing.queues.Queue | None) -> None:
+    global _HEARD
+    gc.set_threshold(*thresholds)
+    _HEARD = heard
+
+
+def _read_in_worker(read: Callable[..., SourceRecords], i: int, spec: SourceSpec) -> SourceRecords:
+    """``read(spec)`` in a worker, telling the calling process how far it got at most every
+    `INTERVAL` seconds."""
+    heard = _HEARD
+    if heard is None:
+        return read(spec)
+    due = [0.0]
+
+    def lines(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now >= due[0]:
+            due[0] = now + INTERVAL
+            heard.put((i, done, total))
+
+    return read(spec, lines=lines)
 
 
 @contextmanager

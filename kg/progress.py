@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 
 Progress = Callable[[str, int, "int | None"], None]
+INTERVAL = 0.2  # seconds: how often a step reports at most
 
 
 def silent(step: str, done: int, total: int | None = None) -> None:
@@ -22,7 +23,7 @@ class Ticker:
     that a loop may tick once per item at little cost."""
 
     def __init__(self, progress: Progress | None, step: str, total: int | None, *,
-                 interval: float = 0.2) -> None:
+                 interval: float = INTERVAL) -> None:
         self.progress = progress
         self.step = step
         self.total = total
@@ -39,6 +40,11 @@ class Ticker:
             if now >= self._next:
                 self._next = now + self.interval
                 self.progress(self.step, self.done, self.total)
+
+    def to(self, done: int) -> None:
+        """The count moved to ``done`` (never back)."""
+        if done > self.done:
+            self.tick(done - self.done)
 
     def finish(self) -> None:
         if self.progress is not None:

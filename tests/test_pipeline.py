@@ -5,9 +5,11 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import queue
 import subprocess
 import sys
 import weakref
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +19,7 @@ from kg.errors import ConfigError, ParseError
 from kg.graph.store import build_meta
 from kg.manifest import Manifest, SourceSpec
 from kg.pipeline import read_all, read_workers
+from kg.progress import Ticker
 
 from .conftest import DATA, ROOT
 
@@ -40,7 +43,9 @@ def test_workers_read_the_same_records_in_manifest_order(manifest, monkeypatch, 
     side_by_side = read_all(manifest, workers=2, progress=lambda *a: seen.append(a))
     assert [s.info.id for s in side_by_side] == [s.id for s in manifest.sources]
     assert dumped(side_by_side) == dumped(alone)
-    assert seen[-1] == ("read sources", len(manifest.sources), len(manifest.sources))
+    kilobytes = sum(-(-s.path.stat().st_size // 1024) for s in manifest.sources)
+    assert seen[-1] == ("read sources", kilobytes, kilobytes)
+    assert [d for _, d, _ in seen] == sorted(d for _, d, _ in seen)
 
 
 def test_equal_names_and_dates_read_by_different_workers_are_one_object(tmp_path):
@@ -82,7 +87,7 @@ def _full_collections_here() -> bool:
     return gc.get_threshold()[2] != collector.NEVER
 
 
-def _full_collections(spec, *, strict=False):
+def _full_collections(spec, *, strict=False, lines=None):
     """A reader that reads nothing and says whether its process makes full collections."""
     return _full_collections_here()
 
@@ -179,3 +184,65 @@ def test_build_command_with_read_workers(tmp_path):
         meta = build_meta(store)
         counts.append((meta["triples"], meta["counts"]))
     assert counts[0] == counts[1]
+
+
+def _big_bibtex(path: Path, entries: int) -> Path:
+    path.write_text("".join(
+        f"@article{{k{n}, title={{A study of thing number {n}}}, author={{Doe, Jane and Roe, Rick}},"
+        f" journal={{Journal of Things}}, year={{{2000 + n % 20}}}}}\n" for n in range(entries)),
+        encoding="utf-8")
+    return path
+
+
+def test_one_large_file_moves_the_bar_as_it_is_read(tmp_path, monkeypatch):
+    monkeypatch.setitem(Ticker.__init__.__kwdefaults__, "interval", 0.0)  # hear every report
+    path = _big_bibtex(tmp_path / "big.bib", 400)
+    manifest = Manifest(path=None, sources=(SourceSpec(id="big", path=path, format="bibtex"),))
+    heard = []
+    read_all(manifest, workers=1, progress=lambda *a: heard.append(a))
+    kilobytes = -(-path.stat().st_size // 1024)
+    assert {step for step, _, _ in heard} == {"read sources"}
+    done = [d for _, d, _ in heard]
+    assert done == sorted(done) and done[-1] == kilobytes and heard[-1][2] == kilobytes
+    # Before, a file was 0 until read and 1 after: now its records move it, a line at a time.
+    assert len([d for d in done if 0 < d < kilobytes]) >= kilobytes // 2
+
+
+def test_a_worker_tells_how_far_it_got_and_late_word_of_a_finished_file_is_ignored(
+        tmp_path, monkeypatch):
+    path = _big_bibtex(tmp_path / "big.bib", 50)
+    heard: queue.Queue = queue.Queue()
+    monkeypatch.setattr(pipeline, "_HEARD", heard)
+    spec = SourceSpec(id="big", path=path, format="bibtex")
+    got = pipeline._read_in_worker(pipeline.read_source, 3, spec)
+    assert len(got.records) == 50
+    first = heard.get_nowait()  # the first entry is told at once, the rest at most every 0.2 s
+    lines = path.read_text(encoding="utf-8").count("\n") + 1
+    assert first == (3, 1, 2 * lines)  # BibTeX reads in two passes: entries, then records
+    meter = pipeline._ReadMeter([spec, spec], progress=None)
+    meter.lines(0, lines // 2, lines)
+    meter.finished(0)
+    heard.put((0, lines // 2, lines))  # word of file 0 that came after its records
+    heard.put((1, lines // 2, lines))
+    meter.drain(heard)
+    kb = meter.kb[0]
+    assert meter.ticker.done == kb + kb // 2  # file 0 counted once, whole; file 1 half
+
+
+def test_records_of_a_format_that_reads_in_one_pass_move_the_bar_by_their_lines(
+        tmp_path, monkeypatch):
+    monkeypatch.setitem(Ticker.__init__.__kwdefaults__, "interval", 0.0)
+    path = tmp_path / "items.json"
+    path.write_text("[\n" + ",\n".join(
+        f'{{"id": "i{n}", "type": "article-journal", "title": "A study of thing {n}",'
+        f' "author": [{{"family": "Doe", "given": "Jane"}}],'
+        f' "issued": {{"date-parts": [[{2000 + n % 20}]]}}}}' for n in range(300)) + "\n]\n",
+        encoding="utf-8")
+    manifest = Manifest(path=None, sources=(SourceSpec(id="items", path=path, format="csl-json"),))
+    heard = []
+    [src] = read_all(manifest, workers=1, progress=lambda *a: heard.append(a))
+    assert len(src.records) == 300
+    kilobytes = -(-path.stat().st_size // 1024)
+    done = [d for _, d, _ in heard]
+    assert done == sorted(done) and done[-1] == kilobytes
+    assert len([d for d in done if 0 < d < kilobytes]) >= kilobytes // 2

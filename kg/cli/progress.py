@@ -20,7 +20,7 @@ from rich.progress import (
 from rich.text import Text
 
 # What each step counts, for the rate column.
-UNITS = {"read sources": "files", "cluster works": "rec", "group venues": "rec",
+UNITS = {"read sources": "kB", "cluster works": "rec", "group venues": "rec",
          "resolve works": "works", "index people": "slots", "resolve people": "slots",
          "load quads": "ent"}
 

@@ -27,6 +27,8 @@ class SourceContext:
     strict: bool = False
     options: dict[str, object] = field(default_factory=dict)
     report: ParseReport | None = None
+    # Hears (the last line the records so far reach, the document's lines) after each record.
+    progress: Callable[[int, int], None] | None = None
 
     def __post_init__(self) -> None:
         if self.report is None:
@@ -66,6 +68,9 @@ class SourceFormat:
     suffixes: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     detect: Detector | None = None
+    # The parser tells ``ctx.progress`` how far it got itself (one that reads the whole document
+    # before its first record); else each record it yields tells the lines it reaches.
+    reports_progress: bool = False
 
 
 _REGISTRY: dict[str, SourceFormat] = {}
@@ -170,8 +175,15 @@ def parse_text(text: str, fmt: SourceFormat, ctx: SourceContext) -> Iterator[Rec
     if not text.strip():
         ctx.error(1, "empty document: no records")
         return
+    told = ctx.progress is not None and not fmt.reports_progress
+    lines = text.count("\n") + 1 if told else 0
+    reached = 0
     for record in fmt.parse(text, ctx):
         ctx.report.records += 1
+        if told:
+            assert ctx.progress is not None
+            reached = max(reached, record.end_line or record.line)
+            ctx.progress(min(reached, lines), lines)
         yield record
 
 

@@ -759,11 +759,19 @@ def load_auxiliary(ctx: SourceContext) -> _Reader:
 def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
     """Read a .bib text; ``ctx.options`` may name macro and crossref files (see the module doc)."""
     reader = load_auxiliary(ctx)
-    entries = list(reader.entries(text))
+    # Two passes over the text (entries, then records after crossrefs are resolved), each half of
+    # what ``ctx.progress`` hears.
+    told = ctx.progress or (lambda _done, _total: None)
+    lines = text.count("\n") + 1
+    entries = []
+    for entry in reader.entries(text):
+        entries.append(entry)
+        told(min(entry.end_line, lines), 2 * lines)
     entries, parents = resolve_crossrefs(entries, ctx, external=reader.external)
     members = {m: e.key for e in entries if e.entry_type == "set"
                for m in refs(e.fields.get("entryset", ""))}
     for entry in entries:
+        told(lines + min(entry.end_line, lines), 2 * lines)
         key = entry.key.lower()
         if entry.entry_type == "xdata" and key not in parents:
             ctx.error(entry.line, f"@xdata entry {entry.key!r} is used by no entry; set aside")
@@ -812,4 +820,5 @@ FORMAT = SourceFormat(
     suffixes=(".bib", ".bibtex"),
     aliases=("bib", "biblatex"),
     detect=detect,
+    reports_progress=True,
 )
