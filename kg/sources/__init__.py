@@ -175,15 +175,14 @@ def parse_text(text: str, fmt: SourceFormat, ctx: SourceContext) -> Iterator[Rec
     if not text.strip():
         ctx.error(1, "empty document: no records")
         return
-    told = ctx.progress is not None and not fmt.reports_progress
-    lines = text.count("\n") + 1 if told else 0
+    told = None if fmt.reports_progress else ctx.progress
+    lines = text.count("\n") + 1 if told is not None else 0
     reached = 0
     for record in fmt.parse(text, ctx):
         ctx.report.records += 1
-        if told:
-            assert ctx.progress is not None
+        if told is not None:
             reached = max(reached, record.end_line or record.line)
-            ctx.progress(min(reached, lines), lines)
+            told(min(reached, lines), lines)
         yield record
 
 

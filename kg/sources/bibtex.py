@@ -762,7 +762,7 @@ def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
     # Two passes over the text (entries, then records after crossrefs are resolved), each half of
     # what ``ctx.progress`` hears.
     told = ctx.progress or (lambda _done, _total: None)
-    lines = text.count("\n") + 1
+    lines = text.count("\n") + 1 if ctx.progress is not None else 0
     entries = []
     for entry in reader.entries(text):
         entries.append(entry)
