@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-from pyoxigraph import Quad
 
 from . import collector
 from .graph import store as store_mod
@@ -68,16 +66,8 @@ def build(manifest: Manifest, *, store: str | Path, base: str, strict: bool = Fa
     meta = {"base": mapper.base, "counts": res.counts(),
             "sources": {s.id: s.filename for s in res.sources.values()}}
     with collector.paused():
-        info = store_mod.build(store, _then(mapper.quads(res, progress=progress), progress),
-                               meta=meta)
+        info = store_mod.build(store, mapper.quads(res, progress=progress), meta=meta,
+                               progress=progress)
     timings["load"] = time.perf_counter() - t
     return BuildResult(resolution=res, store=info, seconds=time.perf_counter() - started,
                        timings=timings)
-
-
-def _then(quads: Iterable[Quad], progress: Progress | None) -> Iterator[Quad]:
-    """The quads, then word that the store is being optimized (it is, once the loader has read
-    the last quad)."""
-    yield from quads
-    if progress:
-        progress("optimize store", 0, None)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import io
 import itertools
+import time
 from collections import defaultdict
 
 from rich.console import Console
 
 from kg.build import build
 from kg.cli.progress import BuildProgress
+from kg.graph.store import build_meta
 from kg.pipeline import read_all
 from kg.progress import Ticker
 from kg.resolve import resolve
@@ -36,6 +38,58 @@ def test_every_long_step_of_a_build_reports_up_to_its_total(manifest, tmp_path):
         assert all(t is None or d <= t for d, t in heard[step]), step  # nor beyond its total
         last, total = heard[step][-1]
         assert total is not None and last == total > 0, step
+
+
+def test_optimizing_reports_against_the_time_the_previous_build_took(manifest, tmp_path,
+                                                                     monkeypatch):
+    """Compacting the store has no items to count: a first build can say only that it runs; a
+    rebuild expects the time the previous build took, scaled by the bytes loaded, and moves its
+    bar against it (milliseconds; never full before it is done)."""
+    import doctest
+
+    from kg.graph import store as store_mod
+
+    assert doctest.testmod(store_mod).failed == 0
+    monkeypatch.setattr(store_mod, "INTERVAL", 0.001)
+    real = store_mod.Store
+
+    class SlowStore:  # the on-disk store, whose compaction takes long enough to be heard
+        def __init__(self, path: str) -> None:
+            self.store = real(path)
+
+        def __getattr__(self, name: str):
+            return getattr(self.store, name)
+
+        def __len__(self) -> int:
+            return len(self.store)
+
+        def optimize(self) -> None:
+            time.sleep(0.05)
+            self.store.optimize()
+
+    monkeypatch.setattr(store_mod, "Store", SlowStore)
+    path = tmp_path / "store"
+
+    def optimizing() -> list[tuple[int, int | None]]:
+        heard: list[tuple[int, int | None]] = []
+        build(manifest, store=path, base="http://example.org/",
+              progress=lambda step, done, total: step == "optimize store"
+              and heard.append((done, total)))
+        return heard
+
+    first = optimizing()
+    assert first == [(0, None)]  # announced; no estimate to move against
+    took = build_meta(path)["optimize"]
+    assert took["seconds"] >= 0.05 and took["bytes"] > 0
+    second = optimizing()
+    totals = {t for _, t in second[1:]}
+    assert len(totals) == 1 and None not in totals
+    total = totals.pop()
+    assert total == round(1000 * took["seconds"] * build_meta(path)["optimize"]["bytes"]
+                          / took["bytes"])
+    done = [d for d, _ in second[1:]]
+    assert done == sorted(done) and done[-1] == total  # from the last quad (the loader's tail) on
+    assert len(done) > 2 and all(d <= total * 99 // 100 for d in done[:-1])
 
 
 def test_resolution_reports_every_stage_and_each_stage_its_parts(manifest, monkeypatch):
@@ -90,6 +144,9 @@ def _draw(terminal: bool) -> str:
         for n in range(0, 101, 10):
             bars.report("resolve people", n, 100)
         bars.report("load quads", 5, 5)
+        bars.report("optimize store", 0, None)
+        bars.report("optimize store", 6_000, 12_000)
+        bars.bars.refresh()  # drawn while it runs (its expected duration goes once it is done)
     return out.getvalue()
 
 
@@ -97,6 +154,7 @@ def test_bars_show_steps_rate_and_time_left_on_a_terminal():
     text = _draw(terminal=True)
     assert "resolve people" in text and "load quads" in text
     assert "100/100" in text and "left" in text and "slots/s" in text
+    assert "~12 s" in text and "ms/s" not in text  # a timed step: its expected duration, no rate
 
 
 def test_nothing_is_drawn_on_a_pipe():

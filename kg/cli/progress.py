@@ -22,7 +22,20 @@ from rich.text import Text
 # What each step counts, for the rate column.
 UNITS = {"read sources": "kB", "cluster works": "rec", "group venues": "rec",
          "resolve works": "works", "index people": "slots", "resolve people": "slots",
-         "load quads": "ent"}
+         "load quads": "ent", "optimize store": "ms"}
+TIMED = "ms"  # a step that counts milliseconds against an estimate of its duration, not items
+
+
+class CountColumn(MofNCompleteColumn):
+    """Items done of all; for a timed step, while it runs, the duration it is expected to take
+    (the time it took shows beside)."""
+
+    def render(self, task: Task) -> Text:
+        if task.fields.get("unit") == TIMED:
+            if task.total is None or task.finished:
+                return Text("")
+            return Text(f"~{task.total / 1000:,.0f} s", style="progress.download")
+        return super().render(task)
 
 
 class RateColumn(ProgressColumn):
@@ -30,7 +43,7 @@ class RateColumn(ProgressColumn):
 
     def render(self, task: Task) -> Text:
         speed = task.finished_speed or task.speed
-        if speed is None:
+        if speed is None or task.fields.get("unit") == TIMED:
             return Text("")
         return Text(f"{speed:,.0f} {task.fields.get('unit', '')}/s", style="progress.data.speed",
                     no_wrap=True)
@@ -43,7 +56,7 @@ class BuildProgress:
 
     def __init__(self, console: Console) -> None:
         self.bars = Progress(SpinnerColumn(), TextColumn("{task.description:<15}"), BarColumn(),
-                             MofNCompleteColumn(), RateColumn(), TimeElapsedColumn(),
+                             CountColumn(), RateColumn(), TimeElapsedColumn(),
                              TextColumn("left"), TimeRemainingColumn(), console=console,
                              transient=False, disable=not console.is_terminal)
         self.tasks: dict[str, TaskID] = {}

@@ -13,6 +13,7 @@ import fcntl
 import json
 import os
 import shutil
+import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator
@@ -23,6 +24,7 @@ from pathlib import Path
 from pyoxigraph import Quad, Store
 
 from ..errors import BuildLockedError, StoreError
+from ..progress import INTERVAL, Progress
 from .remote import RemoteStore, is_remote
 
 DEFAULT_STORE = Path("var") / "store"
@@ -99,16 +101,27 @@ class BuildInfo:
 
 
 def build(path: str | os.PathLike[str], quads: Iterable[Quad], *, meta: dict | None = None,
-          keep: int = 2) -> BuildInfo:
+          keep: int = 2, progress: Progress | None = None) -> BuildInfo:
     """Load quads into a new build directory and switch the store link to it.
 
     ``keep`` is how many build directories to keep (the new one and the previous one by default).
-    A remote store (``oxigraph+http://…``) is built by :meth:`RemoteStore.build` instead.
+    ``progress`` hears of 'optimize store' from the last quad on: the loader writes its last
+    batches, then the store is compacted. A rebuild reports milliseconds against the time that
+    took the previous build (see :func:`optimize_estimate`). A remote store (``oxigraph+http://…``)
+    is built by :meth:`RemoteStore.build` instead.
     """
+    ended: list[float] = []
+
+    def announced() -> Iterator[Quad]:
+        yield from quads
+        ended.append(time.perf_counter())
+        if progress:
+            progress("optimize store", 0, None)
+
     if is_remote(str(path)):
         started = time.perf_counter()
         base = (meta or {}).get("base")
-        result = RemoteStore(str(path), base=base).build(quads, base=base or "")
+        result = RemoteStore(str(path), base=base).build(announced(), base=base or "")
         return BuildInfo(path=Path(str(path)), directory=Path(str(path)), triples=result["triples"],
                          seconds=time.perf_counter() - started, meta={**(meta or {}), **result})
     path = Path(path)
@@ -121,15 +134,20 @@ def build(path: str | os.PathLike[str], quads: Iterable[Quad], *, meta: dict | N
         target = root / build_id
         partial = root / (build_id + ".partial")
         started = time.perf_counter()
+        previous = build_meta(path).get("optimize")
         try:
             store = Store(str(partial))
-            store.bulk_extend(quads)
-            store.optimize()
+            store.bulk_extend(announced())
+            loaded = _table_bytes(partial)
+            last = ended[0] if ended else time.perf_counter()
+            with _optimizing(progress, optimize_estimate(previous, loaded), since=last):
+                store.optimize()
+            optimized = {"seconds": round(time.perf_counter() - last, 3), "bytes": loaded}
             store.flush()
             triples = len(store)
             del store
             info = {**(meta or {}), "triples": triples, "build": build_id,
-                    "seconds": round(time.perf_counter() - started, 3),
+                    "seconds": round(time.perf_counter() - started, 3), "optimize": optimized,
                     "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
             (partial / META_FILE).write_text(json.dumps(info, indent=2), encoding="utf-8")
             os.rename(partial, target)
@@ -142,6 +160,69 @@ def build(path: str | os.PathLike[str], quads: Iterable[Quad], *, meta: dict | N
         _prune(root, keep=keep, current=target)
         return BuildInfo(path=path, directory=target, triples=triples,
                          seconds=time.perf_counter() - started, meta=info)
+
+
+def _table_bytes(directory: Path) -> int:
+    """The bytes of the store's sorted tables (what optimizing reads and rewrites)."""
+    total = 0
+    for entry in os.scandir(directory):
+        if entry.name.endswith(".sst"):
+            try:
+                total += entry.stat().st_size
+            except FileNotFoundError:  # compacted away meanwhile
+                pass
+    return total
+
+
+def optimize_estimate(previous: object, loaded: int) -> float | None:
+    """Seconds from the last quad to an optimized store (the loader's last batches, then the
+    compaction) expected when the loader wrote ``loaded`` bytes of tables: what the previous build
+    of the same store took, scaled by the bytes (compaction reads and rewrites them all). None for
+    a first build, or when the previous build did not say.
+
+    >>> optimize_estimate({"seconds": 12.0, "bytes": 1_000}, 1_500)
+    18.0
+    >>> optimize_estimate(None, 1_500) is None
+    True
+    """
+    if not isinstance(previous, dict):
+        return None
+    seconds, size = previous.get("seconds"), previous.get("bytes")
+    if not isinstance(seconds, int | float) or not isinstance(size, int) or size <= 0 or loaded <= 0:
+        return None
+    return max(float(seconds), 0.001) * loaded / size
+
+
+@contextmanager
+def _optimizing(progress: Progress | None, expected: float | None, *, since: float
+                ) -> Iterator[None]:
+    """Report 'optimize store' while the block runs: milliseconds since ``since`` (a
+    ``perf_counter`` time: the last quad) against the milliseconds expected, never past 99% of them
+    until it is done. The store releases the interpreter while it compacts, so a thread can report
+    meanwhile (the loader's last batches hold it: no report is possible then). Without an
+    estimate, the step was announced and that is all."""
+    if progress is None or expected is None:
+        yield
+        return
+    step, total = "optimize store", max(1, round(expected * 1000))
+    done = threading.Event()
+
+    def elapsed() -> int:
+        return min(round((time.perf_counter() - since) * 1000), total * 99 // 100)
+
+    def report() -> None:
+        while not done.wait(INTERVAL):
+            progress(step, elapsed(), total)
+
+    progress(step, elapsed(), total)
+    reporter = threading.Thread(target=report, name="kg-optimize-progress", daemon=True)
+    reporter.start()
+    try:
+        yield
+    finally:
+        done.set()
+        reporter.join()
+    progress(step, total, total)
 
 
 def _adopt_plain_directory(path: Path, root: Path) -> None:
