@@ -121,6 +121,21 @@ def test_string_self_reference(tmp_path: Path) -> None:
     assert records[0].venue is not None and records[0].venue.publisher == "ACM Press, pub Press"
 
 
+def test_lines_stay_right_after_a_backslash_at_a_line_end(tmp_path: Path) -> None:
+    """A backslash ending a line (TeX's control space, as in TUGboat's bibliography) is text: the
+    lines after it, of the same entry and of every entry after, are where they are in the file."""
+    text = ('@article{a,\n  title = "{Update: \\MF\\ settings for \\TeX\\\n'
+            '                 output devices}",\n  journal = j-TUGboat,\n  year = 1987,\n}\n\n'
+            '@misc{b,\n  title = {B},\n  year = jann,\n}\n')
+    records, report = _read_text(tmp_path, text)
+    assert [(r.key, r.line, r.end_line) for r in records] == [("a", 1, 6), ("b", 8, 11)]
+    assert [(i.line, i.message) for i in report.warnings] == [
+        (4, "entry 'a', field 'journal': undefined macro 'j-TUGboat', kept as text"),
+        (10, "entry 'b', field 'year': undefined macro 'jann', kept as text"),
+        (10, "entry 'b': year 'jann' is not a year")]
+    assert records[0].title == "Update: MF settings for TeX output devices"
+
+
 def test_keys_repeat_case_insensitively(tmp_path: Path) -> None:
     text = "@misc{Key, title={One}}\n@misc{key, title={Two}}\n@misc{KEY, title={Three}}\n"
     records, report = _read_text(tmp_path, text)

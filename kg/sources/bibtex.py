@@ -241,12 +241,51 @@ def _prepare(text: str) -> str:
     return "\n".join(lines)
 
 
-def _split(text: str) -> list[tuple[bm.Block, int]]:
-    """Blocks with the number of lines before the text they were split from."""
+def _split(text: str) -> Iterator[tuple[bm.Block, int]]:
+    """Blocks, each with the line of ``text`` (from 0) it starts on."""
     try:
-        return [(b, 0) for b in bibtexparser.parse_string(text, parse_stack=[]).blocks]
+        blocks = [(b, 0) for b in bibtexparser.parse_string(text, parse_stack=[]).blocks]
     except Exception:  # noqa: BLE001 - the splitter gave up on the whole text: retry block by block
-        return _parse_piecewise(text)
+        blocks = _parse_piecewise(text)
+    return _located(text, blocks)
+
+
+def _located(text: str, blocks: Iterable[tuple[bm.Block, int]]) -> Iterator[tuple[bm.Block, int]]:
+    """Each block with the line it starts on, counted here from where its text is. bibtexparser
+    counts lines by the newlines it meets and meets none right after a backslash (TeX's control
+    space at a line's end, common in TUGboat's bibliographies), so its lines fall one behind at
+    each. ``blocks`` come with the lines before the text they were split from."""
+    cursor = line = 0
+    for block, offset in blocks:
+        raw = block.raw
+        pos = text.find(raw, cursor) if raw else -1
+        if pos < 0:  # not a piece of the text as given: as bibtexparser counted
+            yield block, (block.start_line or 0) + offset
+            continue
+        line += text.count("\n", cursor, pos)
+        yield block, line
+        line += raw.count("\n")
+        cursor = pos + len(raw)
+
+
+def _counted_line(raw: str, counted: int) -> int:
+    """The line (from 0) of a block's text that bibtexparser counted as its ``counted``-th: it
+    counts no newline right after a backslash.
+
+    >>> raw = '@misc{k,|title = "a \\\\TeX\\\\|b",|year = 1999}'.replace('|', chr(10))
+    >>> _counted_line(raw, 2)  # the year: after the title's second line
+    3
+    """
+    if counted <= 0 or "\\\n" not in raw:
+        return counted
+    seen = line = 0
+    for m in re.finditer("\n", raw):
+        line += 1
+        if raw[m.start() - 1] != "\\":
+            seen += 1
+            if seen == counted:
+                break
+    return line
 
 
 def _parse_piecewise(text: str) -> list[tuple[bm.Block, int]]:
@@ -296,10 +335,9 @@ class _Reader:
         self.external: list[Entry] = []  # crossref targets read from other files
 
     def entries(self, text: str) -> Iterator[Entry]:
-        for wrapped, offset in _split(_prepare(text)):
+        for wrapped, start in _split(_prepare(text)):
             block = _unwrap(wrapped)
-            base = offset + self.line_offset  # lines before the text the block was split from
-            line = (block.start_line or 0) + 1 + base
+            line = start + 1 + self.line_offset
             if isinstance(block, bm.String):
                 self._define(block, line)
             elif isinstance(block, bm.Preamble):
@@ -307,7 +345,7 @@ class _Reader:
             elif isinstance(block, bm.ParsingFailedBlock):
                 self._failed(block, line)
             elif isinstance(block, bm.Entry):
-                yield self._entry(block, line, base)
+                yield self._entry(block, line)
 
     def _define(self, block: bm.String, line: int) -> None:
         name = block.key.lower()
@@ -337,7 +375,7 @@ class _Reader:
         else:
             self.ctx.error(line, message)
 
-    def _entry(self, block: bm.Entry, line: int, base: int) -> Entry:
+    def _entry(self, block: bm.Entry, line: int) -> Entry:
         key = block.key.strip()
         if not key:
             key = f"line-{line}"
@@ -351,9 +389,11 @@ class _Reader:
         self.seen.add(key.lower())
         values: dict[str, str] = {}
         lines: dict[str, int] = {}
+        raw = block.raw or ""
         for f in block.fields:
             name = f.key.lower().strip()
-            fline = f.start_line + 1 + base if f.start_line is not None else line
+            fline = line if f.start_line is None else \
+                line + _counted_line(raw, f.start_line - (block.start_line or 0))
 
             def undefined(macro: str, _f: str = name, _l: int = fline) -> None:
                 self.ctx.warn(_l, f"entry {key!r}, field {_f!r}: undefined macro {macro!r}, kept as text")
@@ -370,7 +410,6 @@ class _Reader:
                 continue
             values[name] = value
             lines[name] = fline
-        raw = block.raw or ""
         return Entry(key=key, entry_type=block.entry_type.lower(), line=line,
                      end_line=line + raw.count("\n"), raw=raw, fields=values, field_lines=lines,
                      commands=self.commands)
