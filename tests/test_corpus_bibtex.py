@@ -124,3 +124,21 @@ def test_every_entry_is_read_at_the_line_it_starts_on():
                 assert r.line == lines[r.key.lower()][0], (path.name, r.key)
                 checked += 1
     assert checked > 9000
+
+
+@pytest.mark.parametrize("path", BIB_FILES + sorted((Path(__file__).parent / "data").rglob("*.bib")),
+                         ids=lambda p: p.name)
+def test_a_file_split_piece_by_piece_reads_as_the_whole_text_does(path, monkeypatch):
+    """A large file is split a piece at a time (so its bar moves from the start): cut before every
+    line that starts a block, the pieces give the same records and problems, at the same lines, as
+    the whole text split at once, however messy the file."""
+    from kg.sources import bibtex
+
+    def reading(chunk: int) -> tuple[list[dict], list[tuple[int | None, str]]]:
+        monkeypatch.setattr(bibtex, "SPLIT_CHUNK", chunk)
+        records, report = read(path, format="bibtex")
+        return ([r.model_dump() for r in records],
+                [(i.line, i.message) for i in report.issues])
+
+    whole = reading(1 << 60)
+    assert reading(1) == whole

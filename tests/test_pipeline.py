@@ -208,6 +208,33 @@ def test_one_large_file_moves_the_bar_as_it_is_read(tmp_path, monkeypatch):
     assert len([d for d in done if 0 < d < kilobytes]) >= kilobytes // 2
 
 
+def test_a_large_bibtex_file_is_split_a_piece_at_a_time(tmp_path, monkeypatch):
+    """BibTeX's first pass splits the text into blocks: the entries of each piece are heard before
+    the next piece is split, so a large file's bar moves from its first entries on (the whole
+    text split at once was a wait of 2 s per 20,000 entries before the first word)."""
+    import bibtexparser
+
+    from kg.sources import SourceContext, bibtex, get
+
+    path = _big_bibtex(tmp_path / "big.bib", 3000)
+    pieces: list[int] = []
+    real = bibtexparser.parse_string
+
+    def splitting(text: str, **kwargs):
+        pieces.append(len(text))
+        return real(text, **kwargs)
+
+    monkeypatch.setattr(bibtexparser, "parse_string", splitting)
+    heard: list[tuple[int, int, int]] = []
+    ctx = SourceContext(source="big", filename=str(path),
+                        progress=lambda done, total: heard.append((len(pieces), done, total)))
+    assert len(list(get("bibtex").parse(path.read_text(encoding="utf-8"), ctx))) == 3000
+    entry = len(path.read_text(encoding="utf-8").split("\n", 1)[0]) + 1
+    assert len(pieces) >= 5 and max(pieces) <= bibtex.SPLIT_CHUNK + entry + len("@comment{}")
+    first_pass = [split for split, done, total in heard if 2 * done <= total]
+    assert first_pass == sorted(first_pass) and set(first_pass) == set(range(1, len(pieces) + 1))
+
+
 def test_a_worker_tells_how_far_it_got_and_late_word_of_a_finished_file_is_ignored(
         tmp_path, monkeypatch):
     path = _big_bibtex(tmp_path / "big.bib", 50)

@@ -1,8 +1,9 @@
 """BibTeX and biblatex files: macros, month names, crossref/xdata inheritance, LaTeX, eprints and DOIs.
 
-Splitting into blocks is bibtexparser's (with line numbers and failed blocks); field values are evaluated
-here by BibTeX's own rules (brace/quote literals, numbers, macros joined with '#'), so an undefined macro
-or a broken entry is reported at its line instead of silently kept or dropped.
+Splitting into blocks is bibtexparser's (with failed blocks), a piece of the text at a time; lines are
+counted here from where each block is; field values are evaluated here by BibTeX's own rules
+(brace/quote literals, numbers, macros joined with '#'), so an undefined macro or a broken entry is
+reported at its line instead of silently kept or dropped.
 
 Decisions, so that every entry of a file is accounted for (records + set aside + absorbed):
 
@@ -241,13 +242,43 @@ def _prepare(text: str) -> str:
     return "\n".join(lines)
 
 
+# Where a line starts a block ('@type' then '{' or '('). bibtexparser's splitter starts a block at
+# every such line, aborting one still open there; so a text cut before these lines splits into the
+# same blocks piece by piece.
+_LINE_BLOCK_START = re.compile(r"(?m)^[ \t]*@\w*[ \t]*[{(]")
+SPLIT_CHUNK = 1 << 16  # characters the splitter takes at a time (at least; up to a block's line)
+# After a piece that is not the text's last: a block the piece leaves open is aborted by the next
+# block's start, as in the whole text (with the same reason). A comment: the reader skips it.
+_NEXT_BLOCK = "@comment{}"
+
+
+def _chunks(text: str, size: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of the pieces of ``text``: ``size`` characters or more, each after the first
+    starting at a line that starts a block."""
+    start = 0
+    while len(text) - start > size:
+        m = _LINE_BLOCK_START.search(text, start + size)
+        if m is None:
+            break
+        yield start, m.start()
+        start = m.start()
+    yield start, len(text)
+
+
 def _split(text: str) -> Iterator[tuple[bm.Block, int]]:
-    """Blocks, each with the line of ``text`` (from 0) it starts on."""
-    try:
-        blocks = [(b, 0) for b in bibtexparser.parse_string(text, parse_stack=[]).blocks]
-    except Exception:  # noqa: BLE001 - the splitter gave up on the whole text: retry block by block
-        blocks = _parse_piecewise(text)
-    return _located(text, blocks)
+    """Blocks, each with the line of ``text`` (from 0) it starts on, a piece of the text at a time:
+    reading a large file tells how far it got from its first entries on, not once it is split."""
+    lines = 0
+    for a, b in _chunks(text, SPLIT_CHUNK):
+        piece = text[a:b]
+        try:
+            blocks = [(blk, 0) for blk in bibtexparser.parse_string(
+                piece if b == len(text) else piece + _NEXT_BLOCK, parse_stack=[]).blocks]
+        except Exception:  # noqa: BLE001 - the splitter gave up on the piece: retry block by block
+            blocks = _parse_piecewise(piece)
+        for block, line in _located(piece, blocks):
+            yield block, lines + line
+        lines += piece.count("\n")
 
 
 def _located(text: str, blocks: Iterable[tuple[bm.Block, int]]) -> Iterator[tuple[bm.Block, int]]:
