@@ -106,8 +106,8 @@ def build(path: str | os.PathLike[str], quads: Iterable[Quad], *, meta: dict | N
 
     ``keep`` is how many build directories to keep (the new one and the previous one by default).
     ``progress`` hears of 'optimize store' from the last quad on: the loader writes its last
-    batches, then the store is compacted. A rebuild reports milliseconds against the time that
-    took the previous build (see :func:`optimize_estimate`). A remote store (``oxigraph+http://…``)
+    batches, then the store is compacted. A rebuild reports milliseconds against the time the
+    previous build took (see :func:`optimize_estimate`). A remote store (``oxigraph+http://…``)
     is built by :meth:`RemoteStore.build` instead.
     """
     ended: list[float] = []
@@ -177,8 +177,8 @@ def _table_bytes(directory: Path) -> int:
 def optimize_estimate(previous: object, loaded: int) -> float | None:
     """Seconds from the last quad to an optimized store (the loader's last batches, then the
     compaction) expected when the loader wrote ``loaded`` bytes of tables: what the previous build
-    of the same store took, scaled by the bytes (compaction reads and rewrites them all). None for
-    a first build, or when the previous build did not say.
+    of the same store took, scaled by the bytes (what the loader and the compaction work through).
+    None for a first build, or when the previous build did not say.
 
     >>> optimize_estimate({"seconds": 12.0, "bytes": 1_000}, 1_500)
     18.0
