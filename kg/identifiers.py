@@ -135,6 +135,18 @@ def orcid(text: str) -> str | None:
     return m.group(1).upper()
 
 
+def person_id(scheme: str, value: str | None) -> str | None:
+    """A person identifier as a name carries it (``PersonName.identifier``): 'scheme:value', or
+    None without a value.
+
+    >>> person_id("orcid", orcid("https://orcid.org/0000-0002-1825-0097"))
+    'orcid:0000-0002-1825-0097'
+    >>> person_id("orcid", orcid("0000-0002-1825-0098")) is None
+    True
+    """
+    return f"{scheme}:{value}" if value else None
+
+
 def qid(text: str) -> str | None:
     """A Wikidata item id ('Q42'), from the bare id or an entity/wiki URL.
 

@@ -6,6 +6,7 @@ these. A record keeps the printed text beside the parsed values, and where it ca
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -111,15 +112,30 @@ class _Frozen(_Compact):
     model_config = ConfigDict(frozen=True)
 
 
+_PERSON_ID = re.compile(r"(?!https?:)[a-z][a-z0-9]*:\S(?:.*\S)?", re.DOTALL)
+
+
 class PersonName(_Frozen):
-    """One printed author name and its parts. ``printed`` is exactly what the source showed."""
+    """One printed author name and its parts. ``printed`` is exactly what the source showed.
+
+    ``identifier`` is a person identifier the source gave with the name, as ``scheme:value``
+    ('orcid:0000-0002-1825-0097', 'acl:jane-doe'; see :func:`kg.identifiers.person_id`): the
+    resolution links and keeps apart persons by it, and the graph says its scheme.
+    """
 
     printed: str
     given: str = ""
     family: str = ""
     particle: str = ""
     suffix: str = ""
-    identifier: str | None = None  # a source-given person id (ORCID iD, ACL author id, ...)
+    identifier: str | None = None
+
+    @field_validator("identifier")
+    @classmethod
+    def _scheme_value(cls, v: str | None) -> str | None:
+        if v is not None and not _PERSON_ID.fullmatch(v):
+            raise ValueError(f"person identifier {v!r} is not 'scheme:value'")
+        return v
 
     @property
     def full(self) -> str:

@@ -17,8 +17,9 @@ from kg.build import build
 from kg.cli import main
 from kg.graph import store as store_mod
 from kg.graph.check import CheckError, CheckReport, check_quads, check_store
-from kg.graph.namespaces import FABIO, KG, PRO, RDF, SCHEMA, XSD
+from kg.graph.namespaces import FABIO, KG, OWL, PRO, RDF, SCHEMA, XSD
 from kg.manifest import from_files, load
+from kg.queries import resolve_person
 
 from .conftest import DATA, TESTDATA
 
@@ -232,6 +233,33 @@ def test_a_work_no_source_gives_an_author_passes(tmp_path):
     assert sorted(len(w.authors) for w in built.resolution.works) == [0, 1]
     result = CliRunner().invoke(main, ["check", "--store", str(tmp_path / "store")])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("source", ["csljson/items.csl.json", "orcid/bulk.orcid.json",
+                                    "bibtex/endnote.bib"])
+def test_orcid_ids_printed_with_authors_are_the_persons_orcid_ids(tmp_path, source):
+    """CSL-JSON, ORCID works and EndNote's BibTeX notes print iDs with author names: each is
+    the person's ORCID iD in the graph (identifier, owl:sameAs), and finds the person by iD."""
+    path = TESTDATA / source
+    built = build(from_files([path]), store=tmp_path / "store", base="http://localhost:8080/")
+    printed = {a.identifier for r in built.resolution.records.values()
+               for a in r.authors if a.identifier}
+    assert printed and all(i.startswith("orcid:") for i in printed)
+    store = store_mod.open_store(tmp_path / "store")
+    for iD in sorted(i.removeprefix("orcid:") for i in printed):
+        orcid = NamedNode(f"https://orcid.org/{iD}")
+        (person,) = {q.subject for q in store.quads_for_pattern(None, OWL.sameAs, orcid)}
+        nodes = [q.object for q in store.quads_for_pattern(person, SCHEMA.identifier, None)]
+        values = {(label.value, value.value) for n in nodes
+                  for label in objects(store, n, SCHEMA.propertyID)
+                  for value in objects(store, n, SCHEMA.value)}
+        assert values == {("ORCID", iD)}
+        assert resolve_person(store, iD, base="http://localhost:8080/") == person
+    assert check_store(store).violations == []
+
+
+def objects(store, subject, predicate) -> list:
+    return [q.object for q in store.quads_for_pattern(subject, predicate, None)]
 
 
 def test_cli_check_fails_and_prints_each_violation(tmp_path, small):

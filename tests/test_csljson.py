@@ -129,7 +129,7 @@ def test_doi_keyed_crossref_items() -> None:
     medrxiv = by_doi["10.1101/2021.08.15.21262067"]
     assert medrxiv.kind.value == "preprint" and medrxiv.venue is not None
     assert medrxiv.venue.name == "medRxiv"
-    assert medrxiv.authors[0].identifier == "0000-0001-5503-7888"
+    assert medrxiv.authors[0].identifier == "orcid:0000-0001-5503-7888"
 
 
 @needs_corpus

@@ -73,7 +73,7 @@ def test_works_response_takes_its_owner_from_the_source_and_the_path(tmp_path: P
             '  {"put-code": 7, "title": {"title": {"value": "T"}}, "type": "journal-article"}]}]}')
     (record,), _ = _read_text(tmp_path, text, owner="Josiah Carberry")
     (owner,) = record.implied_authors
-    assert (owner.family, owner.identifier) == ("Carberry", "0000-0002-1825-0097")
+    assert (owner.family, owner.identifier) == ("Carberry", "orcid:0000-0002-1825-0097")
     assert record.line == 2
 
 
@@ -125,7 +125,7 @@ def test_xml_samples() -> None:
         "work 3356: doi '123456' is not a valid doi; ignored",
         "work 3357: arxiv '123456' is not a valid arxiv; ignored"]
     (work,), _ = read(SAMPLES / "work-full-3.0.xml")
-    assert work.key == "123" and work.authors[0].identifier == "8888-8888-8888-8880"
+    assert work.key == "123" and work.authors[0].identifier == "orcid:8888-8888-8888-8880"
 
 
 @needs_samples
@@ -133,7 +133,7 @@ def test_full_record_owner_is_the_implied_author() -> None:
     (record,), report = read(SAMPLES / "record-full-3.0.json")
     (owner,) = record.implied_authors
     assert (owner.given, owner.family, owner.identifier) == (
-        "Three", "releasecandidate1", "0000-0002-7319-2192")
+        "Three", "releasecandidate1", "orcid:0000-0002-7319-2192")
     assert record.extra["version_of"] == [["doi", "10.1087/20120404"]]
     assert record.first_id("doi") is None  # 'work:doi' is no DOI, and is reported at its line
     assert [i.message for i in report.warnings] == [

@@ -125,6 +125,51 @@ def test_same_name_alone_never_merges():
     assert not same(res, ("a", 0), ("b", 0))
 
 
+def _csl_item(key: str, title: str, authors: list[tuple[str, str, str | None]]) -> dict:
+    return {"id": key, "type": "paper-conference", "title": title,
+            "author": [{"given": g, "family": f, **({"ORCID": o} if o else {})}
+                       for g, f, o in authors]}
+
+
+def _csl_resolved(tmp_path: Path, *items: dict) -> Resolution:
+    """Records as a CSL-JSON document gives them: the reader puts the ORCID iDs on the names."""
+    import json
+
+    from kg.sources import SourceContext, read
+    path = tmp_path / "items.json"
+    path.write_text(json.dumps(list(items)), encoding="utf-8")
+    records, _ = read(path, format="csljson", ctx=SourceContext(source="s", filename=str(path)))
+    return resolved(*records)
+
+
+def test_two_orcid_ids_printed_with_one_name_are_two_people(tmp_path):
+    """Three shared coauthors would join two 'Wei Wang's, but the iDs printed with them differ:
+    two different identifiers of one scheme are two people."""
+    coauthors = [("Percy", "Liang", None), ("Christopher", "Potts", None),
+                 ("James H.", "Martin", None)]
+    res = _csl_resolved(
+        tmp_path,
+        _csl_item("a", "Lexical semantics of verbs",
+                  [("Wei", "Wang", "https://orcid.org/0000-0002-1825-0097"), *coauthors]),
+        _csl_item("b", "Statistical parsing of treebanks",
+                  [("Wei", "Wang", "0000-0003-3634-0747"), *coauthors]))
+    assert not same(res, ("a", 0), ("b", 0))
+    wangs = sorted((p.identifiers for p in res.persons if p.family == "Wang"), key=str)
+    assert wangs == [{"orcid": ["0000-0002-1825-0097"]}, {"orcid": ["0000-0003-3634-0747"]}]
+    assert same(res, ("a", 1), ("b", 1))  # the coauthors themselves still link on each other
+
+
+def test_one_orcid_id_links_two_spellings_without_other_evidence(tmp_path):
+    res = _csl_resolved(
+        tmp_path,
+        _csl_item("a", "Lexical semantics of verbs", [("W.", "Wang", "0000-0002-1825-0097")]),
+        _csl_item("b", "Speech recognition in noise", [("Wei", "Wang", "0000-0002-1825-0097")]))
+    assert same(res, ("a", 0), ("b", 0))
+    assert evidence_of(res, "a", 0) == ["same person identifier (1)"]
+    (wang,) = res.persons
+    assert wang.identifiers == {"orcid": ["0000-0002-1825-0097"]}
+
+
 def test_shared_coauthor_merges_variants():
     res = resolved(rec("a", ["Jun’ichi Tsujii", "Sophia Ananiadou"]),
                    rec("b", ["Junichi Tsujii", "Sophia Ananiadou"]),

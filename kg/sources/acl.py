@@ -147,7 +147,7 @@ def markup_text(el: Element | None, *, printed: bool = False) -> str:
 def _person(first: str, last: str, pid: str | None) -> PersonName:
     # Names recur across papers; the model is frozen, so one instance per spelling can be shared.
     return PersonName(printed=f"{first} {last}".strip(), given=first, family=last,
-                      identifier=f"acl:{pid}" if pid else None)
+                      identifier=ids.person_id("acl", (pid or "").strip()))
 
 
 def person(el: Element) -> PersonName | None:

@@ -721,7 +721,7 @@ def _endnote_orcids(authors: list[PersonName], note: str) -> list[PersonName]:
     found: dict[str, str] = {}
     for before, line in pairwise(lines):
         m = _ORCID_LINE.match(line)
-        iD = ids.orcid(m.group(1).upper()) if m else None
+        iD = ids.person_id("orcid", ids.orcid(m.group(1).upper())) if m else None
         if iD and "," in before:
             name = parse_name(before)
             found[f"{family_key(name)} {fold(name.given)[:1]}"] = iD

@@ -224,7 +224,7 @@ def person(value: Any) -> PersonName | None:
     particle = " ".join(p for p in (_string(value.get("dropping-particle")),
                                     _string(value.get("non-dropping-particle"))) if p)
     suffix = _string(value.get("suffix")) or ""
-    iD = ids.orcid(str(value.get("ORCID") or value.get("orcid") or ""))
+    iD = ids.person_id("orcid", ids.orcid(str(value.get("ORCID") or value.get("orcid") or "")))
     if family or given:
         printed = " ".join(p for p in (given, particle, family) if p)
         printed = f"{printed}, {suffix}" if suffix else printed

@@ -68,6 +68,7 @@ def record_owner(doc: dict[str, Any], ctx: SourceContext) -> PersonName | None:
     if iD is None:  # a /works response names its owner only in its path: '/0000-.../works'
         m = re.match(r"^/?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])", str(doc.get("path", "")))
         iD = ids.orcid(m.group(1)) if m else None
+    iD = ids.person_id("orcid", iD)
     name = doc.get("person", {}).get("name") if isinstance(doc.get("person"), dict) else None
     printed = _value(name, "credit-name")
     given, family = _value(name, "given-names") or "", _value(name, "family-name") or ""
@@ -162,7 +163,7 @@ def _contributors(work: dict[str, Any]) -> tuple[list[PersonName], list[PersonNa
         if not name and not iD:
             continue
         person = (parse_name(name, latex=False) if name else PersonName(printed=iD or ""))
-        person = person.model_copy(update={"identifier": iD})
+        person = person.model_copy(update={"identifier": ids.person_id("orcid", iD)})
         attributes = c.get("contributor-attributes") or {}
         role = str(attributes.get("contributor-role") or "author").lower()
         first = 0 if str(attributes.get("contributor-sequence") or "").lower() == "first" else 1
