@@ -236,14 +236,14 @@ def test_a_work_no_source_gives_an_author_passes(tmp_path):
 
 
 @pytest.mark.parametrize("source", ["csljson/items.csl.json", "orcid/bulk.orcid.json",
-                                    "bibtex/endnote.bib"])
+                                    "orcid/record.orcid.json", "bibtex/endnote.bib"])
 def test_orcid_ids_printed_with_authors_are_the_persons_orcid_ids(tmp_path, source):
     """CSL-JSON, ORCID works and EndNote's BibTeX notes print iDs with author names: each is
     the person's ORCID iD in the graph (identifier, owl:sameAs), and finds the person by iD."""
     path = TESTDATA / source
     built = build(from_files([path]), store=tmp_path / "store", base="http://localhost:8080/")
     printed = {a.identifier for r in built.resolution.records.values()
-               for a in r.authors if a.identifier}
+               for a in [*r.authors, *r.implied_authors] if a.identifier}
     assert printed and all(i.startswith("orcid:") for i in printed)
     store = store_mod.open_store(tmp_path / "store")
     for iD in sorted(i.removeprefix("orcid:") for i in printed):

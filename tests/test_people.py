@@ -170,6 +170,24 @@ def test_one_orcid_id_links_two_spellings_without_other_evidence(tmp_path):
     assert wang.identifiers == {"orcid": ["0000-0002-1825-0097"]}
 
 
+def test_the_orcid_id_of_a_records_owner_is_the_persons():
+    """An ORCID record lists works without their owner among the contributors: the owner is
+    implied, with the record's iD. The person it makes carries that iD, and an implied owner with
+    one iD is not taken for a printed namesake with another."""
+    owner = PersonName(printed="Wei Wang", given="Wei", family="Wang",
+                       identifier="orcid:0000-0002-1825-0097")
+    namesake = owner.model_copy(update={"identifier": "orcid:0000-0003-3634-0747"})
+    a = rec("a", [])
+    b = rec("b", ["Percy Liang"]).model_copy(update={"implied_authors": [owner]})
+    a = a.model_copy(update={"implied_authors": [owner]})
+    c = Record(source="s", key="c", line=1, title=_TITLES["c"], authors=[namesake],
+               implied_authors=[owner])
+    res = resolved(a, b, c)
+    wangs = sorted(((p.identifiers, len(p.works)) for p in res.persons if p.family == "Wang"),
+                   key=str)
+    assert wangs == [({"orcid": ["0000-0002-1825-0097"]}, 3), ({"orcid": ["0000-0003-3634-0747"]}, 1)]
+
+
 def test_shared_coauthor_merges_variants():
     res = resolved(rec("a", ["Jun’ichi Tsujii", "Sophia Ananiadou"]),
                    rec("b", ["Junichi Tsujii", "Sophia Ananiadou"]),

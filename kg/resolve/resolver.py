@@ -419,11 +419,13 @@ class Resolver:
             for name in r.implied_authors:
                 match = next((s for s in slots if any(
                     family_key(n) == family_key(name) and given_compatible(n, name)
-                    for n in s.names)), None)
+                    for n in s.names) and not _other_id(s, name.identifier)), None)
                 if match is None:
                     match = Slot(work=-1, position=None, names=[name])
                     slots.append(match)
                 match.add_implied(r.uid)
+                if name.identifier:  # an ORCID record's owner: its iD is the person's
+                    match.add_id(name.identifier)
                 if owner is not None:
                     match.add_owner(owner)
             if owner is not None:
@@ -659,6 +661,14 @@ class Resolver:
 
 
 _family_key = lru_cache(maxsize=1 << 16)(family_key)  # names recur across records
+
+
+def _other_id(slot: Slot, identifier: str | None) -> bool:
+    """Whether the slot holds another identifier of the scheme of ``identifier``."""
+    if not identifier or not slot.ids:
+        return False
+    scheme = identifier.split(":", 1)[0] + ":"
+    return any(i.startswith(scheme) and i != identifier for i in slot.ids)
 
 
 def _mention(r: Record, i: int) -> Mention:
