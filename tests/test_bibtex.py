@@ -88,6 +88,26 @@ def _read_text(tmp_path: Path, text: str, *, strict: bool = False, name: str = "
     return read(path, format="bibtex", ctx=ctx)
 
 
+def test_howpublished_that_is_only_a_link_is_the_works_url_not_a_venue(tmp_path: Path) -> None:
+    records, report = _read_text(tmp_path, r"""
+@misc{tool, title = {SMAC3}, author = {Lindauer, Marius}, year = 2022,
+  howpublished = {\url{https://github.com/automl/SMAC3}}}
+@misc{page, title = {Concorde TSP Solver}, author = {Cook, William}, year = 2003,
+  howpublished = "https://www.math.uwaterloo.ca/tsp/concorde.html"}
+@misc{arx, title = {A Preprint}, author = {Doe, Jane}, year = 2020,
+  howpublished = {\url{https://arxiv.org/abs/2001.00001}}}
+@misc{both, title = {Spear}, author = {Babic, Domagoj}, year = 2008,
+  howpublished = {Software, \url{https://www.domagoj-babic.com/}}}
+""")
+    assert not report.issues
+    by_key = {r.key: r for r in records}
+    assert [(k, by_key[k].venue, by_key[k].first_id("url")) for k in ("tool", "page")] == [
+        ("tool", None, "https://github.com/automl/SMAC3"),
+        ("page", None, "https://www.math.uwaterloo.ca/tsp/concorde.html")]
+    assert (by_key["arx"].venue, by_key["arx"].first_id("arxiv")) == (None, "2001.00001")
+    assert by_key["both"].venue is not None  # text beside the link is how it was published
+
+
 def test_strict_mode_raises_at_the_first_problem() -> None:
     path = DATA / "broken.bib"
     with pytest.raises(ParseError) as info:

@@ -672,8 +672,12 @@ def entry_to_record(entry: Entry, ctx: SourceContext) -> Record | None:
         return None
     authors, marks, truncated = _people(f["author"]) if f.get("author") else ([], [], False)
     editors = _people(f["editor"])[0] if f.get("editor") else []
+    # 'howpublished' that is only a link (software, a data set, a web page) says where the work
+    # is, not a venue: the link is its URL.
+    link = _only_url(f["howpublished"]) if f.get("howpublished") else None
     venue_field = next((n for n in ("journal", "journaltitle", "booktitle", "howpublished", "school",
-                                    "institution") if f.get(n)), None)
+                                    "institution") if f.get(n) and not (n == "howpublished" and link)),
+                       None)
     venue_raw = f[venue_field] if venue_field else ""
     venue_name = (text(venue_field) if venue_field else None) or ""
     if entry.entry_type in ("book", "proceedings", "collection") and not venue_name:
@@ -695,6 +699,11 @@ def entry_to_record(entry: Entry, ctx: SourceContext) -> Record | None:
         subjects=[s.strip() for s in (text("keywords") or "").split(",") if s.strip()],
     )
     _identifiers(record, f, venue_raw)
+    if link:
+        found = ids.classify_url(link)
+        if found:
+            record.add_identifier(*found)
+        record.add_identifier("url", link)
     _extra(record, f, marks)
     if not authors and not editors:
         record.warnings.append("no authors")
@@ -744,6 +753,21 @@ def add_doi(record: Record, text: str | None) -> None:
             record.add_identifier("doi", d)
         else:
             record.warnings.append(f"doi {text!r} is not a DOI")
+
+
+_ONLY_URL = re.compile(r"\s*(?:\\url\s*\{\s*(https?://[^\s{}]+)\s*\}|<?(https?://[^\s{}<>]+)>?)\s*")
+
+
+def _only_url(value: str) -> str | None:
+    """The link a field holds when it holds nothing else: a bare URL or LaTeX's \\url{...}.
+
+    >>> _only_url(r"\\url{https://github.com/automl/SMAC3}")
+    'https://github.com/automl/SMAC3'
+    >>> _only_url("GitHub repository, https://github.com/automl/SMAC3") is None
+    True
+    """
+    m = _ONLY_URL.fullmatch(value)
+    return (m.group(1) or m.group(2)) if m else None
 
 
 def _identifiers(record: Record, f: dict[str, str], venue_raw: str) -> None:
