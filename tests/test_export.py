@@ -32,6 +32,8 @@ from kg.graph.formats import FORMATS, by_media_type, by_suffix, get
 from kg.graph.jsonld import context
 from kg.manifest import from_files, load
 from kg.pipeline import resolve_manifest
+from kg.records import Kind
+from kg.sources import read
 
 from .conftest import CORPUS, DATA, TESTDATA
 
@@ -230,6 +232,54 @@ def test_bibtex_marks_a_truncated_author_list_and_protects_capitals(small):
     assert "author = {Lasby, Mike and Zimmer, Max and Pokutta, Sebastian and others}" in text
     assert "title = {{PERP}: Rethinking the {Prune-Retrain} Paradigm in the Era of {LLMs}}" in text
     assert "journal = {Geombinatorics Quarterly}" in text and "volume = {XXXIV}" in text
+
+
+VENUES_BIB = r"""
+@techreport{tr, title = {Finding Cuts in the Traveling Salesman Problem}, author = {Cook, William},
+  institution = {Center for Discrete Mathematics and Theoretical Computer Science}, year = 1995}
+@phdthesis{phd, title = {Evolution Strategies for Technical Systems}, author = {Rechenberg, Ingo},
+  school = {Technical University of Berlin}, year = 1971}
+@book{book, title = {Tuning Metaheuristics}, author = {Birattari, Mauro},
+  series = {Studies in Computational Intelligence}, publisher = {Springer}, year = 2009}
+@book{plain, title = {Introduction to Algorithms}, author = {Cormen, Thomas H.},
+  publisher = {MIT Press}, year = 2009}
+@misc{misc, title = {Artifact Review and Badging}, author = {{ACM}},
+  howpublished = {Association for Computing Machinery policy}, year = 2020}
+@misc{tool, title = {SMAC3: A Versatile Bayesian Optimization Package}, author = {Lindauer, Marius},
+  howpublished = {\url{https://github.com/automl/SMAC3}}, year = 2022}
+@inproceedings{conf, title = {Sequential Model-Based Configuration}, author = {Hutter, Frank},
+  booktitle = {Learning and Intelligent Optimization}, publisher = {Springer}, year = 2011}
+@article{art, title = {The irace package}, author = {L{\'o}pez-Ib{\'a}{\~n}ez, Manuel},
+  journal = {Operations Research Perspectives}, year = 2016}
+"""
+
+
+def _venues(path: Path, fmt: str) -> dict[str, tuple]:
+    records, report = read(path, format=fmt)
+    assert not report.issues
+    return {r.title: (r.kind, r.venue.name if r.venue else None, r.first_id("url"),
+                      r.venue.publisher if r.venue and r.kind in (Kind.BOOK, Kind.CONFERENCE)
+                      else None)
+            for r in records}
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "csljson"])
+def test_where_a_work_appeared_is_exported_so_that_it_reads_back(tmp_path, fmt):
+    """A report's institution, a thesis's school, a book's series and publisher and how a
+    miscellaneous work was published come back when the export is read again."""
+    bib = tmp_path / "venues.bib"
+    bib.write_text(VENUES_BIB, encoding="utf-8")
+    built = build(from_files([bib]), store=tmp_path / "store", base="http://localhost:8080/")
+    assert built.resolution.counts()["works"] == 8
+    out = tmp_path / ("again.bib" if fmt == "bibtex" else "again.json")
+    with out.open("wb") as fh:
+        export(store_mod.open_store(tmp_path / "store"), fh, format=fmt)
+    original = _venues(bib, "bibtex")
+    assert original["SMAC3: A Versatile Bayesian Optimization Package"][1:3] == (
+        None, "https://github.com/automl/SMAC3")  # a link is no venue
+    assert original["Tuning Metaheuristics"][1::2] == ("Studies in Computational Intelligence",
+                                                        "Springer")
+    assert _venues(out, fmt) == original
 
 
 def test_csljson_is_valid_against_the_csl_schema(store):

@@ -492,15 +492,10 @@ def bibtex_entries(works: list[CitedWork]) -> list[Entry]:
                                     + ([] if w.complete else ["others"])) or None),
         ]
         etype = _BIBTEX_TYPES.get(w.kind, "misc")
-        container = bibtex_escape(w.container) if w.container else None
-        fields.append({"article": ("journal", container), "inproceedings": ("booktitle", container),
-                       "incollection": ("booktitle", container)}.get(etype, ("series", None)))
+        fields += _bibtex_venue(etype, w)
         fields += [
             ("volume", w.volume if etype == "article" else None),
             ("pages", w.pages.replace("-", "--").replace("----", "--") if w.pages else None),
-            ("publisher" if etype not in ("techreport", "phdthesis") else
-             "institution" if etype == "techreport" else "school",
-             bibtex_escape(w.publisher) if w.publisher else None),
             ("year", str(w.date[0]) if w.date else None),
             ("month", str(w.date[1]) if len(w.date) > 1 else None),
             ("doi", w.doi),
@@ -512,6 +507,27 @@ def bibtex_entries(works: list[CitedWork]) -> list[Entry]:
         entries.append(Entry(etype, keys[w.iri],
                              [BibField(k, v) for k, v in fields if k and v]))
     return entries
+
+
+def _bibtex_venue(etype: str, w: CitedWork) -> list[tuple[str, str | None]]:
+    """The fields that say where a work appeared, by entry type: the journal, the proceedings or
+    book it is in, the institution of a report and the school of a thesis (its venue where no
+    publisher is given: the reader takes them as the venue), a book's series, and how a
+    miscellaneous work was published."""
+    container = bibtex_escape(w.container) if w.container else None
+    publisher = bibtex_escape(w.publisher) if w.publisher else None
+    if etype == "article":
+        return [("journal", container), ("publisher", publisher)]
+    if etype in ("inproceedings", "incollection"):
+        return [("booktitle", container), ("publisher", publisher)]
+    if etype == "techreport":
+        return [("institution", publisher or container)]
+    if etype == "phdthesis":
+        return [("school", publisher or container)]
+    if etype in ("book", "proceedings"):
+        return [("series", container if container != publisher else None),
+                ("publisher", publisher)]
+    return [("howpublished", container), ("publisher", publisher)]
 
 
 _BIBTEX_FORMAT = BibtexFormat()
@@ -554,9 +570,8 @@ def csl_items(works: list[CitedWork]) -> list[dict]:
             item["author"] = names
         if w.date:
             item["issued"] = {"date-parts": [list(w.date)]}
-        optional = {"container-title": w.container, "container-title-short": w.container_short
-                    if w.container else None, "volume": w.volume, "page": w.pages,
-                    "publisher": w.publisher, "DOI": w.doi, "URL": w.url, "abstract": w.abstract}
+        optional = {**_csl_venue(item["type"], w), "volume": w.volume, "page": w.pages,
+                    "DOI": w.doi, "URL": w.url, "abstract": w.abstract}
         if w.arxiv:
             if w.kind == "preprint":
                 optional.update({"publisher": w.publisher or "arXiv", "number": f"arXiv:{w.arxiv}"})
@@ -565,6 +580,19 @@ def csl_items(works: list[CitedWork]) -> list[dict]:
         item.update({k: v for k, v in optional.items() if v})
         items.append(item)
     return items
+
+
+def _csl_venue(csl_type: object, w: CitedWork) -> dict[str, str | None]:
+    """Where a work appeared, in CSL's variables: a report's institution and a thesis's school
+    are its publisher, a book's series its collection title, else the container it is in."""
+    if csl_type in ("report", "thesis"):
+        return {"publisher": w.publisher or w.container}
+    if csl_type == "book":
+        return {"collection-title": w.container if w.container != w.publisher else None,
+                "publisher": w.publisher}
+    return {"container-title": w.container,
+            "container-title-short": w.container_short if w.container else None,
+            "publisher": w.publisher}
 
 
 def _write_csljson(store: StoreLike, output: IO[bytes]) -> None:
