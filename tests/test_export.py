@@ -250,7 +250,7 @@ VENUES_BIB = r"""
 @inproceedings{conf, title = {Sequential Model-Based Configuration}, author = {Hutter, Frank},
   booktitle = {Learning and Intelligent Optimization}, publisher = {Springer}, year = 2011}
 @article{art, title = {The irace package}, author = {L{\'o}pez-Ib{\'a}{\~n}ez, Manuel},
-  journal = {Operations Research Perspectives}, year = 2016}
+  journal = {Oper. Res. Perspect.}, year = 2016}
 """
 
 

@@ -8,8 +8,10 @@ import tomllib
 import pytest
 
 from kg.pipeline import read_all
+from kg.records import Kind
 from kg.resolve import resolve
 from kg.resolve.evaluate import pairwise
+from kg.resolve.venues import analyse
 from kg.text import latex_to_unicode
 
 from .conftest import TESTDATA
@@ -83,6 +85,18 @@ def test_venue_series(resolution):
     assert set(predicted) == set(truth)
     scores = pairwise(predicted, truth)
     assert (scores.precision, scores.recall) == (1.0, 1.0)
+
+
+@pytest.mark.parametrize(("printed", "series"), [
+    ("Math. Ann.", "Math. Ann."),  # the dot of an abbreviation is the name's
+    ("Lab. for Computer Science, M.I.T.", "Lab. for Computer Science, M.I.T."),
+    ("Annual Meeting of the Cognitive Science Society.",
+     "Annual Meeting of the Cognitive Science Society"),
+    ("Web 2.0 Conference.", "Web 2.0 Conference"),
+    ("J. Comb. Theory, Ser. B,", "J. Comb. Theory, Ser. B"),
+])
+def test_a_series_name_ends_without_punctuation_but_an_abbreviations_dot(printed, series):
+    assert analyse(printed, kind=Kind.JOURNAL).series_name == series
 
 
 def test_workshops_are_their_own_series_held_at_the_conference(resolution):

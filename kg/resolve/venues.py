@@ -202,9 +202,31 @@ def analyse(name: str, *, kind: Kind = Kind.UNKNOWN, tag: str | None = None,
             year = year or tag_info.year
     if not series_key:
         series_key = fold(acronym or name)
-    return VenueKey(series_key=series_key, series_name=series_name.strip(" ,.;"), kind=vkind,
+    return VenueKey(series_key=series_key, series_name=_series_name(series_name), kind=vkind,
                     acronym=acronym, ordinal=ordinal, year=year, host=host_info,
                     edition_name=edition_name)
+
+
+_ABBREVIATED = re.compile(r"[^\W\d]\.(?=[\s,;:)]|[^\W\d])")  # 'Ann. ', 'M.I', not '2.0'
+
+
+def _series_name(text: str) -> str:
+    """A series name without the punctuation it ends on, but for the dot of an abbreviated name
+    ('Math. Ann.', 'Lab. for Computer Science, M.I.T.'), where it is part of the last word.
+
+    >>> _series_name("Proceedings of the Annual Meeting.")
+    'Proceedings of the Annual Meeting'
+    >>> _series_name("Math. Ann.")
+    'Math. Ann.'
+    >>> _series_name("J. Comb. Theory, Ser. B,")
+    'J. Comb. Theory, Ser. B'
+    >>> _series_name("Web 2.0 Conference.")
+    'Web 2.0 Conference'
+    """
+    name = text.strip(" ,.;")
+    if text.rstrip(" ,;").endswith(".") and _ABBREVIATED.search(name):
+        return name + "."
+    return name
 
 
 def record_venue(record: Record) -> VenueKey | None:
