@@ -16,6 +16,8 @@ from .text import clean_whitespace, fold, latex_to_unicode, strip_accents
 
 # Footnote marks that personal sites glue to names (al-folio: 'Einstein*', equal-contribution daggers).
 _MARKS = re.compile(r"[*†‡§¶#\d]+$")
+# Generational suffixes, folded: BibTeX's 'Jr' part of 'von Last, Jr, First'.
+SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "2nd", "3rd", "4th"}
 _PARTICLES = {"de", "del", "della", "der", "di", "da", "dos", "du", "la", "le", "van", "von", "den",
               "ter", "ten", "zu", "af", "al", "bin", "ibn", "y", "d", "l", "st"}
 
@@ -25,6 +27,10 @@ def _fix_case(part: str) -> str:
     if len(part) > 2 and part.isupper() and part.replace("-", "").replace("'", "").isalpha():
         return "-".join(p.capitalize() for p in part.split("-"))
     return part
+
+
+def _is_suffix(part: str) -> bool:
+    return fold(part).replace(" ", "") in SUFFIXES
 
 
 @lru_cache(maxsize=131072)
@@ -41,6 +47,8 @@ def parse_name(printed: str, *, latex: bool = True) -> PersonName:
     ('Ludwig', 'van', 'Beethoven')
     >>> parse_name("De Truchis, Aurelien").family
     'De Truchis'
+    >>> n = parse_name("Kelleher, R. J., 3rd"); (n.given, n.family, n.suffix)
+    ('R. J.', 'Kelleher', '3rd')
     """
     printed = clean_whitespace(printed)
     text = latex_to_unicode(printed) if latex else printed
@@ -55,6 +63,9 @@ def parse_name(printed: str, *, latex: bool = True) -> PersonName:
         jr = " ".join(parts.jr)
     except Exception:  # a name the BibTeX rules cannot split is kept whole as a family name
         given, von, family, jr = "", "", text, ""
+    if jr and _is_suffix(given) and not _is_suffix(jr):
+        # 'Kelleher, R. J., 3rd' (as EndNote writes it): the generational suffix printed last.
+        given, jr = jr, given
     strip = lambda s: clean_whitespace(s.replace("{", "").replace("}", ""))  # noqa: E731
     family = " ".join(_fix_case(p) for p in strip(family).split())
     given = " ".join(_fix_case(p) for p in strip(given).split())

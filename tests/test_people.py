@@ -616,3 +616,26 @@ def test_name_comparison_docstring_examples():
 
     result = doctest.testmod(namecompare)
     assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize(("printed", "parts"), [
+    ("Kelleher, R. J., 3rd", ("R. J.", "Kelleher", "3rd")),  # EndNote: the suffix printed last
+    ("King, Jr., Martin Luther", ("Martin Luther", "King", "Jr.")),  # BibTeX's own order
+    ("Ford, III, Henry", ("Henry", "Ford", "III")),
+    ("Doe, Jane, Jr.", ("Jane", "Doe", "Jr.")),
+])
+def test_a_generational_suffix_is_the_suffix_in_either_place(printed, parts):
+    n = parse_name(printed)
+    assert (n.given, n.family, n.suffix) == parts
+
+
+def test_docstring_examples_of_names_identifiers_and_venues():
+    import doctest
+
+    from kg import identifiers, names
+    from kg.resolve import venues
+    from kg.sources import bibtex
+
+    for module in (names, identifiers, venues, bibtex):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__

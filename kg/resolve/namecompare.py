@@ -15,7 +15,7 @@ from typing import NamedTuple
 from nicknames import NickNamer
 from rapidfuzz.distance import DamerauLevenshtein
 
-from ..names import abbreviations_as_initials
+from ..names import SUFFIXES, abbreviations_as_initials
 from ..records import PersonName
 from ..text import fold, strip_accents
 
@@ -24,7 +24,6 @@ from ..text import fold, strip_accents
 # one at least `DOUBLE_LEN` long ('Haris' for 'Harris'). Only the evidence a short form needs links them.
 SPELLING_LEN = 6
 DOUBLE_LEN = 4
-SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "2nd", "3rd", "4th"}
 _NON_WORD = re.compile(r"[\W_]+")
 _UMLAUT = re.compile(r"([aou])e")
 _DOUBLE = re.compile(r"(\w)\1+")
