@@ -27,6 +27,7 @@ from kg.cli import main
 from kg.errors import UnknownFormatError
 from kg.graph import export as export_mod
 from kg.graph import store as store_mod
+from kg.graph.check import check_store
 from kg.graph.export import cited_works, export, jsonld_document
 from kg.graph.formats import FORMATS, by_media_type, by_suffix, get
 from kg.graph.jsonld import context
@@ -280,6 +281,27 @@ def test_where_a_work_appeared_is_exported_so_that_it_reads_back(tmp_path, fmt):
     assert original["Tuning Metaheuristics"][1::2] == ("Studies in Computational Intelligence",
                                                         "Springer")
     assert _venues(out, fmt) == original
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "csljson"])
+def test_a_generational_suffix_is_the_persons_and_is_exported(tmp_path, fmt):
+    bib = tmp_path / "suffix.bib"
+    bib.write_text("@article{a, title = {Xist RNA and X reactivation}, journal = {Nature},\n"
+                   "  author = {Carrette, L. L. G. and Kelleher, R. J., 3rd}, year = 2019}\n",
+                   encoding="utf-8")
+    built = build(from_files([bib]), store=tmp_path / "store", base="http://localhost:8080/")
+    (kelleher,) = [p for p in built.resolution.persons if p.family == "Kelleher"]
+    assert (kelleher.name, kelleher.given, kelleher.suffix) == ("R. J. Kelleher, 3rd", "R. J.", "3rd")
+    store = store_mod.open_store(tmp_path / "store")
+    assert check_store(store).violations == []
+    out = tmp_path / ("again.bib" if fmt == "bibtex" else "again.json")
+    with out.open("wb") as fh:
+        export(store, fh, format=fmt)
+    text = out.read_text(encoding="utf-8")
+    assert ("Kelleher, 3rd, R. J." in text) if fmt == "bibtex" else ('"suffix": "3rd"' in text)
+    (record,), _ = read(out, format=fmt)
+    assert [(a.given, a.family, a.suffix) for a in record.authors] == [
+        ("L. L. G.", "Carrette", ""), ("R. J.", "Kelleher", "3rd")]
 
 
 def test_csljson_is_valid_against_the_csl_schema(store):

@@ -287,6 +287,7 @@ class Author:
     name: str
     given: str = ""
     family: str = ""
+    suffix: str = ""
 
 
 @dataclass
@@ -345,7 +346,8 @@ def _authors(ix: _Triples, work) -> list[Author]:
             continue
         out.append(Author(name=ix.text(person, SCHEMA.name) or "",
                           given=ix.text(person, SCHEMA.givenName) or "",
-                          family=ix.text(person, SCHEMA.familyName) or ""))
+                          family=ix.text(person, SCHEMA.familyName) or "",
+                          suffix=ix.text(person, SCHEMA.honorificSuffix) or ""))
     return out
 
 
@@ -474,8 +476,8 @@ def _protect_case(title: str) -> str:
 
 
 def _bibtex_name(a: Author) -> str:
-    if a.family:
-        name = f"{a.family}, {a.given}" if a.given else a.family
+    if a.family:  # BibTeX's 'von Last, Jr, First'
+        name = ", ".join(p for p in (a.family, a.suffix, a.given) if p) if a.given else a.family
     else:
         name = a.name
     # A name containing ' and ' would split into two people.
@@ -563,7 +565,8 @@ def csl_items(works: list[CitedWork]) -> list[dict]:
         names = []
         for a in w.authors:
             if a.family:
-                names.append({"family": a.family, **({"given": a.given} if a.given else {})})
+                names.append({"family": a.family, **({"given": a.given} if a.given else {}),
+                              **({"suffix": a.suffix} if a.suffix else {})})
             else:
                 names.append({"literal": a.name})
         if names:

@@ -235,6 +235,8 @@ class Mapper:
             yield self._t(s, SCHEMA.givenName, lit(p.given))
         if p.family:
             yield self._t(s, SCHEMA.familyName, lit(p.family))
+        if p.suffix:
+            yield self._t(s, SCHEMA.honorificSuffix, lit(p.suffix))
         for v in p.variants:
             yield self._t(s, SCHEMA.alternateName, lit(v))
         for scheme, values in sorted(p.identifiers.items()):

@@ -52,7 +52,7 @@ SCHEMA = ClosedNamespace("schema", "http://schema.org/", """
     ScholarlyArticle Person CreativeWorkSeries Periodical PropertyValue Dataset DataDownload
     Organization PublicationVolume
     name alternateName author datePublished workExample exampleOfWork isPartOf hasPart identifier
-    propertyID value sameAs givenName familyName abstract position url volumeNumber pagination
+    propertyID value sameAs givenName familyName honorificSuffix abstract position url volumeNumber pagination
     publisher keywords description dateModified encodingFormat contentUrl distribution
     license creator numberOfItems""")
 FABIO = ClosedNamespace("fabio", "http://purl.org/spar/fabio/", """

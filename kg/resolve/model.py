@@ -113,6 +113,7 @@ class Person:
     name: str
     given: str
     family: str
+    suffix: str = ""  # a generational suffix of the preferred name ('Jr.', '3rd')
     variants: list[str] = field(default_factory=list)  # every other form seen
     works: list[str] = field(default_factory=list)
     identifiers: dict[str, list[str]] = field(default_factory=dict)

@@ -602,6 +602,7 @@ class Resolver:
                         ids[scheme].append(value)
             p = Person(path="", name=display(best), given=best.given,
                        family=" ".join(x for x in (best.particle, best.family) if x),
+                       suffix=best.suffix,
                        variants=sorted(variants - {display(best)}),
                        works=sorted({owners[all_slots[i].work].path for i in g}),
                        identifiers=dict(ids), evidence=clusterer.reasons(clusterer.uf.find(g[0])))
