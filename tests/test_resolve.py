@@ -94,9 +94,18 @@ def test_venue_series(resolution):
      "Annual Meeting of the Cognitive Science Society"),
     ("Web 2.0 Conference.", "Web 2.0 Conference"),
     ("J. Comb. Theory, Ser. B,", "J. Comb. Theory, Ser. B"),
+    ("Proceedings of the London Mathematical Society", "Proceedings of the London Mathematical Society"),
+    ("In Proc. of the National Academy of Sciences", "Proc. of the National Academy of Sciences"),
 ])
 def test_a_series_name_ends_without_punctuation_but_an_abbreviations_dot(printed, series):
     assert analyse(printed, kind=Kind.JOURNAL).series_name == series
+
+
+def test_a_journal_keeps_proceedings_in_its_name_and_its_key_goes_without():
+    journal = analyse("Proceedings of the London Mathematical Society", kind=Kind.JOURNAL)
+    conference = analyse("Proceedings of the London Mathematical Society", kind=Kind.CONFERENCE)
+    assert journal.series_key == conference.series_key == "london mathematical society"
+    assert conference.series_name == "London Mathematical Society"
 
 
 def test_workshops_are_their_own_series_held_at_the_conference(resolution):

@@ -138,7 +138,11 @@ def analyse(name: str, *, kind: Kind = Kind.UNKNOWN, tag: str | None = None,
                             acronym=None, edition_name=repo)
     tag_info = parse_tag(tag)
     host_info = parse_tag(host)
-    text = _PROCEEDINGS.sub("", text, count=1).strip()
+    proceedings = _PROCEEDINGS.match(text)
+    # 'Proceedings of the London Mathematical Society' is a journal's name: the series key goes
+    # without the words, as a conference's does, but the name keeps them.
+    kept = re.sub(r"^in\s+", "", proceedings.group(0), flags=re.I) if kind == Kind.JOURNAL else ""
+    text = text[proceedings.end():].strip()
     m = _HOSTED_PREFIX.match(text)
     if m:
         host_info = host_info or Tag(m.group("host"), expand_year(m.group("year")))
@@ -202,7 +206,7 @@ def analyse(name: str, *, kind: Kind = Kind.UNKNOWN, tag: str | None = None,
             year = year or tag_info.year
     if not series_key:
         series_key = fold(acronym or name)
-    return VenueKey(series_key=series_key, series_name=_series_name(series_name), kind=vkind,
+    return VenueKey(series_key=series_key, series_name=kept + _series_name(series_name), kind=vkind,
                     acronym=acronym, ordinal=ordinal, year=year, host=host_info,
                     edition_name=edition_name)
 
