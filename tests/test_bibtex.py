@@ -11,7 +11,9 @@ import pytest
 from kg.errors import ParseError
 from kg.records import ParseReport, PersonName, Record
 from kg.sources import SourceContext, detect, get, read
-from kg.sources.bibtex import decode_latex, evaluate, preamble_commands, read_bibliography
+from kg.sources.bibtex import (
+    decode_latex, evaluate, preamble_commands, read_bibliography, split_authors,
+)
 
 DATA = Path(__file__).parent / "data" / "bibtex"
 
@@ -106,6 +108,17 @@ def test_howpublished_that_is_only_a_link_is_the_works_url_not_a_venue(tmp_path:
         ("page", None, "https://www.math.uwaterloo.ca/tsp/concorde.html")]
     assert (by_key["arx"].venue, by_key["arx"].first_id("arxiv")) == (None, "2001.00001")
     assert by_key["both"].venue is not None  # text beside the link is how it was published
+
+
+@pytest.mark.parametrize(("value", "names"), [
+    ("Born, L. et al.", ["Born, L."]),
+    ("Smith, John and Doe, Jane, et al", ["Smith, John", "Doe, Jane"]),
+    ("Smith, John and others", ["Smith, John"]),
+])
+def test_et_al_glued_to_the_last_name_marks_the_list_truncated(value, names) -> None:
+    assert split_authors(value) == (names, True)
+    assert split_authors("Etal, Jo and {Alet et al. Group}") == (["Etal, Jo", "{Alet et al. Group}"],
+                                                                  False)
 
 
 def test_strict_mode_raises_at_the_first_problem() -> None:

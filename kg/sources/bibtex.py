@@ -561,7 +561,12 @@ def split_authors(value: str) -> tuple[list[str], bool]:
     truncated = bool(names) and names[-1].lower() in ("others", "et al.", "et al")
     if truncated:
         names = names[:-1]
+    elif names and (m := _GLUED_ET_AL.search(names[-1])) and m.start() > 0:
+        names[-1], truncated = names[-1][:m.start()], True  # 'Born, L. et al.'
     return names, truncated
+
+
+_GLUED_ET_AL = re.compile(r"[\s,]+et\.?\s*al\.?$", re.IGNORECASE)
 
 
 def _extended_name(printed: str) -> PersonName:
