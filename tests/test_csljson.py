@@ -227,3 +227,16 @@ def test_corpus_csl_files_against_the_schema(name: str, deviations: set[str]) ->
         else:
             found.add(str(e.path[-1]))
     assert found == deviations
+
+
+def test_an_invalid_orcid_id_with_a_name_is_reported_and_the_name_kept(tmp_path: Path) -> None:
+    records, report = _read_text(tmp_path, json.dumps([{
+        "id": "a", "type": "article-journal", "title": "T",
+        "author": [{"given": "Ada", "family": "Lovelace", "ORCID": "https://orcid.org/0000-0002-1825-0098"},
+                   {"given": "Alan", "family": "Turing", "ORCID": "0000-0002-1825-0097"}]}]))
+    (record,) = records
+    assert [(a.family, a.identifier) for a in record.authors] == [
+        ("Lovelace", None), ("Turing", "orcid:0000-0002-1825-0097")]
+    assert [str(i) for i in report.warnings] == [
+        (f"{tmp_path / 'in.json'}:1: item 'a': author 1: ORCID iD "
+         "'https://orcid.org/0000-0002-1825-0098' is not valid (format or check digit); ignored")]

@@ -147,3 +147,18 @@ def test_fifty_one_contributors() -> None:
     assert record.authors[0].printed == "Jordan"  # the 'first' in sequence
     assert record.venue is not None and len(record.venue.editors) == 1
     assert all(a.identifier for a in record.authors)
+
+
+def test_a_contributors_invalid_orcid_id_is_reported_and_the_name_kept(tmp_path: Path) -> None:
+    text = ('{"put-code": 9, "title": {"title": {"value": "T"}}, "type": "journal-article",\n'
+            ' "contributors": {"contributor": [\n'
+            '  {"credit-name": {"value": "Ada Lovelace"},\n'
+            '   "contributor-orcid": {"path": "0000-0002-1825-0098"}},\n'
+            '  {"credit-name": {"value": "Alan Turing"},\n'
+            '   "contributor-orcid": {"path": "0000-0002-1825-0097"}}]}}')
+    (record,), report = _read_text(tmp_path, text)
+    assert [(a.family, a.identifier) for a in record.authors] == [
+        ("Lovelace", None), ("Turing", "orcid:0000-0002-1825-0097")]
+    assert [i.message for i in report.warnings] == [
+        ("work 9: contributor 'Ada Lovelace': ORCID iD '0000-0002-1825-0098' is not valid "
+         "(format or check digit); ignored")]

@@ -236,6 +236,18 @@ def person(value: Any) -> PersonName | None:
     return None
 
 
+def _check_orcids(item: dict[str, Any], key: str, line: int, ctx: SourceContext) -> None:
+    """An ORCID iD printed with a name that is not one (its format or check digit) is reported:
+    the name is read without it."""
+    for role in ("author", "editor"):
+        names = item.get(role)
+        for i, value in enumerate(names if isinstance(names, list) else []):
+            printed = value.get("ORCID") or value.get("orcid") if isinstance(value, dict) else None
+            if printed and ids.orcid(str(printed)) is None:
+                ctx.warn(line, f"item {key!r}: {role} {i + 1}: ORCID iD {printed!r} is not valid "
+                               "(format or check digit); ignored")
+
+
 def _date(item: dict[str, Any], ctx: SourceContext, line: int, key: str) -> PartialDate | None:
     for name in ("issued", "published-print", "published-online", "published", "posted"):
         value = item.get(name)
@@ -341,6 +353,7 @@ def item_to_record(item: Any, key: str, line: int, ctx: SourceContext, raw: str 
     if subtitle and subtitle.lower() not in title.lower():
         title = f"{title}: {subtitle}"
     authors, truncated = people(item.get("author"))
+    _check_orcids(item, key, line, ctx)
     venue = _venue(item)
     record = Record(
         source=ctx.source, key=key, line=line, raw=raw, title=title,

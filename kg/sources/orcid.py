@@ -200,6 +200,11 @@ def work_to_record(work: Any, key: str, line: int, ctx: SourceContext, owner: Pe
     subtitle = _value(work, "title", "subtitle")
     full_title = f"{title}: {subtitle}" if subtitle else title
     authors, editors, others = _contributors(work)
+    for c in _list(work, "contributors", "contributor"):
+        printed = _value(c, "contributor-orcid", "path")
+        if printed and ids.orcid(printed) is None:
+            ctx.warn(line, f"work {key}: contributor {_value(c, 'credit-name') or '(no name)'!r}: "
+                           f"ORCID iD {printed!r} is not valid (format or check digit); ignored")
     venue_name = _value(work, "journal-title")
     record = Record(
         source=ctx.source, key=key, line=line, raw=raw, title=full_title, title_printed=full_title,
