@@ -12,7 +12,11 @@ from kg.errors import ParseError
 from kg.records import ParseReport, PersonName, Record
 from kg.sources import SourceContext, detect, get, read
 from kg.sources.bibtex import (
-    decode_latex, evaluate, preamble_commands, read_bibliography, split_authors,
+    decode_latex,
+    evaluate,
+    preamble_commands,
+    read_bibliography,
+    split_authors,
 )
 
 DATA = Path(__file__).parent / "data" / "bibtex"

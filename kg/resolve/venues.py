@@ -141,7 +141,7 @@ def analyse(name: str, *, kind: Kind = Kind.UNKNOWN, tag: str | None = None,
     proceedings = _PROCEEDINGS.match(text)
     # 'Proceedings of the London Mathematical Society' is a journal's name: the series key goes
     # without the words, as a conference's does, but the name keeps them.
-    kept = re.sub(r"^in\s+", "", proceedings.group(0), flags=re.I) if kind == Kind.JOURNAL else ""
+    kept = re.sub(r"^in\s+", "", proceedings.group(0), flags=re.IGNORECASE) if kind == Kind.JOURNAL else ""
     text = text[proceedings.end():].strip()
     m = _HOSTED_PREFIX.match(text)
     if m:
