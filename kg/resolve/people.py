@@ -123,6 +123,13 @@ class WorkContext:
     words: tuple[str, ...] = ()  # the title's content words (folded), for the topic a person works on
 
 
+def another_of_scheme(ids: Iterable[str], identifier: str) -> bool:
+    """Whether ``ids`` hold an identifier of the scheme of ``identifier`` ('orcid:…') other than it:
+    two people, whatever else they share."""
+    scheme = identifier.split(":", 1)[0] + ":"
+    return any(v.startswith(scheme) and v != identifier for v in ids)
+
+
 def slots_compatible(a: Slot, b: Slot) -> bool:
     return any(names_compatible(x, y) for x in a.names for y in b.names)
 
@@ -292,10 +299,8 @@ class PersonClusterer:
             return False  # one work cannot list one person in two positions
         if not _all_fit(self.given[ra], self.given[rb], fits):
             return False
-        for scheme_value_a in self.ids[ra]:
-            scheme = scheme_value_a.split(":", 1)[0]
-            if any(v.split(":", 1)[0] == scheme and v != scheme_value_a for v in self.ids[rb]):
-                return False  # two different identifiers of one scheme: two people
+        if any(another_of_scheme(self.ids[rb], v) for v in self.ids[ra]):
+            return False  # two different identifiers of one scheme: two people
         root = self.uf.union(ra, rb)
         other = rb if root == ra else ra
         self.works[root] |= self.works.pop(other)

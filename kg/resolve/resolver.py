@@ -30,7 +30,7 @@ from .model import (
     Authorship, Disagreement, Edition, Mention, Person, Resolution, Series, SourceInfo, Value,
     Version, Work,
 )
-from .people import PersonClusterer, Slot, WorkContext, preferred
+from .people import PersonClusterer, Slot, WorkContext, another_of_scheme, preferred
 from .venues import Tag, VenueKey, parse_tag, record_venue
 from .works import _STOPWORDS, WorkClusterer
 
@@ -419,7 +419,8 @@ class Resolver:
             for name in r.implied_authors:
                 match = next((s for s in slots if any(
                     family_key(n) == family_key(name) and given_compatible(n, name)
-                    for n in s.names) and not _other_id(s, name.identifier)), None)
+                    for n in s.names) and not (name.identifier and s.ids and another_of_scheme(
+                        s.ids, name.identifier))), None)
                 if match is None:
                     match = Slot(work=-1, position=None, names=[name])
                     slots.append(match)
@@ -662,14 +663,6 @@ class Resolver:
 
 
 _family_key = lru_cache(maxsize=1 << 16)(family_key)  # names recur across records
-
-
-def _other_id(slot: Slot, identifier: str | None) -> bool:
-    """Whether the slot holds another identifier of the scheme of ``identifier``."""
-    if not identifier or not slot.ids:
-        return False
-    scheme = identifier.split(":", 1)[0] + ":"
-    return any(i.startswith(scheme) and i != identifier for i in slot.ids)
 
 
 def _mention(r: Record, i: int) -> Mention:
