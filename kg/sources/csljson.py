@@ -11,7 +11,7 @@ import html
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from json.decoder import JSONArray, JSONObject  # type: ignore[attr-defined]
 from json.scanner import py_make_scanner  # type: ignore[attr-defined]
 from typing import Any
@@ -201,15 +201,20 @@ def _items(doc: Any) -> Iterator[tuple[str | None, int | None, Any]]:
                 yield key, offset, item
 
 
-def people(values: Any) -> tuple[list[PersonName], bool]:
-    """CSL names, and whether the list was cut short ('et al.' glued to the last name)."""
+def people(values: Any, warn: Callable[[str], None] | None = None
+           ) -> tuple[list[PersonName], bool]:
+    """CSL names, and whether the list was cut short ('et al.' glued to the last name); ``warn``
+    hears of an ORCID iD that is not valid (the name is read without it), after its place."""
     found, truncated = [], False
-    for value in values if isinstance(values, list) else []:
+    for place, value in enumerate(values if isinstance(values, list) else [], 1):
         if isinstance(value, dict) and any(_ET_AL.search(str(value.get(k, "")))
                                            for k in ("given", "family", "literal")):
             truncated = True
             value = {k: _ET_AL.sub("", v) if isinstance(v, str) else v for k, v in value.items()}
         p = person(value)
+        printed = (value.get("ORCID") or value.get("orcid")) if isinstance(value, dict) else None
+        if warn and printed and (p is None or p.identifier is None):
+            warn(f"{place}: ORCID iD {printed!r} is not valid (format or check digit); ignored")
         if p:
             found.append(p)
     return found, truncated
@@ -234,18 +239,6 @@ def person(value: Any) -> PersonName | None:
     if literal:  # CSL prints a literal name as it stands: often an organization
         return PersonName(printed=literal, family=literal, identifier=iD)
     return None
-
-
-def _check_orcids(item: dict[str, Any], key: str, line: int, ctx: SourceContext) -> None:
-    """An ORCID iD printed with a name that is not one (its format or check digit) is reported:
-    the name is read without it."""
-    for role in ("author", "editor"):
-        names = item.get(role)
-        for i, value in enumerate(names if isinstance(names, list) else []):
-            printed = value.get("ORCID") or value.get("orcid") if isinstance(value, dict) else None
-            if printed and ids.orcid(str(printed)) is None:
-                ctx.warn(line, f"item {key!r}: {role} {i + 1}: ORCID iD {printed!r} is not valid "
-                               "(format or check digit); ignored")
 
 
 def _date(item: dict[str, Any], ctx: SourceContext, line: int, key: str) -> PartialDate | None:
@@ -293,7 +286,7 @@ def _kind(item: dict[str, Any], venue: str, record: Record) -> Kind:
     return kind
 
 
-def _venue(item: dict[str, Any]) -> Venue | None:
+def _venue(item: dict[str, Any], warn: Callable[[str], None] | None = None) -> Venue | None:
     name = _string(item.get("container-title"))
     institution = item.get("institution")
     if not name and isinstance(institution, list) and institution:
@@ -304,7 +297,7 @@ def _venue(item: dict[str, Any]) -> Venue | None:
         return None
     short = [s for s in (_string(item.get("container-title-short")),
                          _string(item.get("journalAbbreviation"))) if s and s != name]
-    editors = people(item.get("editor"))[0]
+    editors = people(item.get("editor"), warn and (lambda msg: warn(f"editor {msg}")))[0]
     return Venue(name=name, volume=_string(item.get("volume")), issue=_string(item.get("issue")),
                  pages=_string(item.get("page")), publisher=_string(item.get("publisher")),
                  series=_string(item.get("collection-title")), printed=tuple(dict.fromkeys(short)),
@@ -352,9 +345,11 @@ def item_to_record(item: Any, key: str, line: int, ctx: SourceContext, raw: str 
     subtitle = _string(item.get("subtitle"))
     if subtitle and subtitle.lower() not in title.lower():
         title = f"{title}: {subtitle}"
-    authors, truncated = people(item.get("author"))
-    _check_orcids(item, key, line, ctx)
-    venue = _venue(item)
+    def warn(msg: str) -> None:
+        ctx.warn(line, f"item {key!r}: {msg}")
+
+    authors, truncated = people(item.get("author"), lambda msg: warn(f"author {msg}"))
+    venue = _venue(item, warn)
     record = Record(
         source=ctx.source, key=key, line=line, raw=raw, title=title,
         title_printed=_first(item.get("title")) if isinstance(_first(item.get("title")), str) else title,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from xml.parsers import expat
 
@@ -154,12 +154,18 @@ def _external_ids(record: Record, work: dict[str, Any], ctx: SourceContext, line
             record.extra.setdefault(key, []).append([scheme, normalized])
 
 
-def _contributors(work: dict[str, Any]) -> tuple[list[PersonName], list[PersonName], list[str]]:
-    """Authors (first-sequence first), editors, and others as 'name (role)'."""
+def _contributors(work: dict[str, Any], warn: Callable[[str], None]
+                  ) -> tuple[list[PersonName], list[PersonName], list[str]]:
+    """Authors (first-sequence first), editors, and others as 'name (role)'; ``warn`` hears of an
+    ORCID iD that is not valid (the name is read without it)."""
     people: list[tuple[int, PersonName, str]] = []
     for c in _list(work, "contributors", "contributor"):
         name = _value(c, "credit-name")
-        iD = ids.orcid(_value(c, "contributor-orcid", "path") or "")
+        printed = _value(c, "contributor-orcid", "path")
+        iD = ids.orcid(printed or "")
+        if printed and iD is None:
+            warn(f"contributor {name or '(no name)'!r}: ORCID iD {printed!r} is not valid "
+                 "(format or check digit); ignored")
         if not name and not iD:
             continue
         person = (parse_name(name, latex=False) if name else PersonName(printed=iD or ""))
@@ -199,12 +205,7 @@ def work_to_record(work: Any, key: str, line: int, ctx: SourceContext, owner: Pe
         return None
     subtitle = _value(work, "title", "subtitle")
     full_title = f"{title}: {subtitle}" if subtitle else title
-    authors, editors, others = _contributors(work)
-    for c in _list(work, "contributors", "contributor"):
-        printed = _value(c, "contributor-orcid", "path")
-        if printed and ids.orcid(printed) is None:
-            ctx.warn(line, f"work {key}: contributor {_value(c, 'credit-name') or '(no name)'!r}: "
-                           f"ORCID iD {printed!r} is not valid (format or check digit); ignored")
+    authors, editors, others = _contributors(work, lambda msg: ctx.warn(line, f"work {key}: {msg}"))
     venue_name = _value(work, "journal-title")
     record = Record(
         source=ctx.source, key=key, line=line, raw=raw, title=full_title, title_printed=full_title,
