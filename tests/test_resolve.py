@@ -101,6 +101,63 @@ def test_a_series_name_ends_without_punctuation_but_an_abbreviations_dot(printed
     assert analyse(printed, kind=Kind.JOURNAL).series_name == series
 
 
+_DBLP_ICLR = ("The Eleventh International Conference on Learning Representations, {ICLR} 2023, "
+              "Kigali, Rwanda, May 1-5, 2023")
+_DBLP_AISTATS = ("International Conference on Artificial Intelligence and Statistics, 2-4 May 2024, "
+                 "Palau de Congressos, Valencia, Spain")
+_DBLP_KDD = ("Proceedings of the 25th ACM SIGKDD International Conference on Knowledge Discovery "
+             "{\\&} Data Mining, {KDD} 2019, Anchorage, AK, USA, August 4-8, 2019")
+_KDD = ("Proceedings of the 25th ACM SIGKDD International Conference on Knowledge Discovery & Data "
+        "Mining")
+_DBLP_NEURIPS = ("Advances in Neural Information Processing Systems 36: Annual Conference on Neural "
+                 "Information Processing Systems 2023, NeurIPS 2023, New Orleans, LA, USA, "
+                 "December 10 - 16, 2023")
+_DBLP_ECCV = ("Computer Vision - {ECCV} 2020 - 16th European Conference, Glasgow, UK, August 23-28, "
+              "2020, Proceedings, Part {XXX}")
+_ACM_SIGIR = ("SIGIR '20: Proceedings of the 43rd International ACM SIGIR Conference on Research and "
+              "Development in Information Retrieval, Virtual Event, China, July 25-30, 2020")
+_SIGIR = ("Proceedings of the 43rd International ACM SIGIR Conference on Research and Development "
+          "in Information Retrieval")
+
+
+@pytest.mark.parametrize("printed,plain,acronym,year", [
+    # dblp: the edition's acronym, place and dates after the title
+    (_DBLP_ICLR, "The Eleventh International Conference on Learning Representations", "ICLR", 2023),
+    (_DBLP_AISTATS, "International Conference on Artificial Intelligence and Statistics", None, 2024),
+    (_DBLP_KDD, _KDD, "KDD", 2019),
+    (_DBLP_NEURIPS, "Advances in Neural Information Processing Systems", "NeurIPS", 2023),
+    (_DBLP_ECCV, "Computer Vision - ECCV 2020 - 16th European Conference, Proceedings, Part II", None,
+     2020),
+    # ACM: the acronym and year before the title
+    (_ACM_SIGIR, _SIGIR, "SIGIR", 2020),
+])
+def test_an_edition_printed_with_its_acronym_place_and_dates_is_of_the_plain_series(
+        printed, plain, acronym, year):
+    full = analyse(latex_to_unicode(printed), kind=Kind.CONFERENCE)
+    assert full.series_key == analyse(plain, kind=Kind.CONFERENCE).series_key
+    assert (full.acronym, full.year) == (acronym, year)
+    assert full.edition_name == latex_to_unicode(printed)  # the edition keeps what was printed
+
+
+@pytest.mark.parametrize("printed", [
+    "Lab. for Computer Science, M.I.T.",  # no acronym with a year, no date: nothing to take off
+    "Proceedings of the Joint Conference JEP-TALN-RECITAL 2012, volume 1: JEP",
+    # a comma inside parentheses does not part a name
+    "Proceedings of the Fifth International Conference on Dependency Linguistics (Depling, SyntaxFest 2019)",
+])
+def test_a_name_without_particulars_after_a_comma_keeps_its_parts(printed):
+    from kg.resolve.venues import split_particulars
+    assert split_particulars(printed) == (printed, None, None)
+
+
+def test_a_workshop_track_of_a_conference_stays_a_venue_of_its_own():
+    iclr = "6th International Conference on Learning Representations, ICLR 2018"
+    track = analyse(f"{iclr}, Workshop Track Proceedings", kind=Kind.CONFERENCE)
+    main = analyse(f"{iclr}, Conference Track Proceedings", kind=Kind.CONFERENCE)
+    assert track.kind == "workshop" and main.kind == "conference"
+    assert track.series_key != main.series_key == "international conference on learning representations"
+
+
 def test_a_journal_keeps_proceedings_in_its_name_and_its_key_goes_without():
     journal = analyse("Proceedings of the London Mathematical Society", kind=Kind.JOURNAL)
     conference = analyse("Proceedings of the London Mathematical Society", kind=Kind.CONFERENCE)

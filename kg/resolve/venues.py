@@ -29,26 +29,101 @@ _ORDINAL = re.compile(
     r"^(?:the\s+)?(?:(?P<num>\d{1,3})(?:st|nd|rd|th)|(?P<word>" + _ORDINAL_WORD + r"))\b[\s.]*",
     re.I,
 )
-_PROCEEDINGS = re.compile(r"^(?:in\s+)?(?:(?:the\s+)?proc(?:eedings|\.)?\s+of\s+(?:the\s+)?)?", re.I)
+_PROCEEDINGS = re.compile(r"^(?:in\s+)?(?:(?:the\s+)?proc(?:eedings|\.)?\s+of\s+(?:the\s+)?)?", re.IGNORECASE)
 _LEADING_YEAR = re.compile(r"^(?:(?:19|20)\d{2})\s+")
 _TRAILING_YEAR = re.compile(r"[\s,]+(?:'\d{2}|(?:19|20)\d{2})\s*$")
 # 'Advances in Neural Information Processing Systems 33': a trailing number is the edition's volume.
 _TRAILING_NUMBER = re.compile(r"(?<=[A-Za-z])\s+(\d{1,3})\s*$")
 _ACRONYM_PAREN = re.compile(r"\s*\(\s*([A-Z][A-Za-z&\-]*[A-Z][A-Za-z]*)\s*(?:'?\d{2}|\d{4})?\s*\)")
+_LEADING_TAG = re.compile(r"^([A-Z][A-Za-z&\-]*[A-Z][A-Za-z]*)\s?('\d{2}|(?:19|20)\d{2}):\s+")
+# A proceedings title numbered by volume, a subtitle after it.
+_NUMBERED_TITLE = re.compile(r"^(?P<title>[^()]*?[^\W\d_]{2,})\s+(?P<number>\d{1,3}):\s+\S.*$")
+_PART_WORD = re.compile(r"\b(?:volume|vol|no|number|part|issue|preprint|\d+)\s*\.?$", re.IGNORECASE)
 _TAG = re.compile(r"^([A-Z][A-Za-z&\-]*[A-Za-z])\s?'?(\d{2}|\d{4})$")
 _HOSTED_PREFIX = re.compile(
     r"^(?P<host>[A-Z][A-Za-z&\-]*[A-Z][A-Za-z]*)\s?'?(?P<year>\d{4}|\d{2})\s+(?P<rest>.*\bworkshops?\b.*)$",
-    re.I)
+    re.IGNORECASE)
 _HOSTED_SUFFIX = re.compile(
     r"^(?P<rest>.*\bworkshops?\b.*?)\s+(?:at|@|co-located with)\s+(?P<host>[A-Z][A-Za-z&\-]+)\s?'?"
-    r"(?P<year>\d{4}|\d{2})?$", re.I)
+    r"(?P<year>\d{4}|\d{2})?$", re.IGNORECASE)
 _WORKSHOP_ON = re.compile(r"^(?:the\s+)?(?:\d+(?:st|nd|rd|th)\s+)?(?:international\s+)?workshops?\s+on\s+"
-                          r"(?:the\s+)?", re.I)
+                          r"(?:the\s+)?", re.IGNORECASE)
+# Bibliographic databases print a proceedings' title with the edition's particulars after it, one
+# comma-separated part each: 'The Eleventh International Conference on Learning Representations, ICLR
+# 2023, Kigali, Rwanda, May 1-5, 2023' (dblp, ACM). The first part that is an acronym with its year
+# or a date starts them; what follows is where and when the edition met.
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+          r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DAYS = r"\d{1,2}(?:st|nd|rd|th)?(?:\s*[-–]+\s*(?:" + _MONTH + r"\s+)?\d{1,2}(?:st|nd|rd|th)?)?"
+_DATE_PART = re.compile(
+    r"(?:" + _DAYS + r"\s+" + _MONTH + r"(?:\s*[-–]+\s*" + _DAYS + r"\s+" + _MONTH + r")?"
+    r"|" + _MONTH + r"\s+" + _DAYS + r"|" + _MONTH + r")"
+    r"(?:,?\s+(?:19|20)\d{2})?|(?:19|20)\d{2}", re.IGNORECASE)
+_ONLINE_PART = re.compile(r"(?:virtual|online)(?:\s+(?:event|conference|only))?", re.IGNORECASE)
+# A place is printed as a few capitalised words: 'Glasgow', 'UK', 'Las Vegas', 'Palau de Congressos'.
+_PLACE_PART = re.compile(r"[^\W\d][\w.'’-]*(?:\s+(?:(?:de|del|di|la|le|du|am|an|da)\s+)?"
+                         r"[^\W\d][\w.'’-]*){0,2}")
+_NOT_A_PLACE = re.compile(r"\b(?:conference|workshop|symposium|proceedings|meeting|congress|"
+                          r"colloquium|forum|school|seminar|summit|session|track|papers?|volume|"
+                          r"part|international|annual|national|joint|journal|society|association|"
+                          r"systems?|science|sciences|learning|research|computing|engineering|"
+                          r"language|technology|technologies)\b", re.IGNORECASE)
+_VOLUME_PART = re.compile(r"(?:(?:revised\s+)?(?:selected\s+)?(?:papers|proceedings)[.,]?\s*)?"
+                          r"(?:part\s+[ivxlcd\d]+|vol(?:ume|\.)?\s*\d+)|(?:revised\s+)?(?:selected\s+)?"
+                          r"(?:papers|proceedings)", re.IGNORECASE)
+_ACRONYM_YEAR_PART = re.compile(
+    r"\(?(?P<acronym>[A-Z][A-Za-z0-9&/+\-]*[A-Z][A-Za-z0-9]*)\s?(?P<year>'\d{2}|(?:19|20)\d{2})\)?")
+
+
+_top_level_commas = re.compile(r",(?![^()]*\))")  # not inside '(Depling, SyntaxFest 2019)'
+
+
+def split_particulars(text: str) -> tuple[str, str | None, int | None]:
+    """A proceedings' title without the edition's acronym, place and dates printed after it, with
+    the acronym and the year they give.
+
+    >>> split_particulars("The Eleventh International Conference on Learning Representations, "
+    ...                   "ICLR 2023, Kigali, Rwanda, May 1-5, 2023")
+    ('The Eleventh International Conference on Learning Representations', 'ICLR', 2023)
+    >>> split_particulars("International Conference on Artificial Intelligence and Statistics, "
+    ...                   "2-4 May 2024, Palau de Congressos, Valencia, Spain")
+    ('International Conference on Artificial Intelligence and Statistics', None, 2024)
+    >>> split_particulars("Computer Vision - ECCV 2020 - 16th European Conference, Glasgow, UK, "
+    ...                   "August 23-28, 2020, Proceedings, Part I")
+    ('Computer Vision - ECCV 2020 - 16th European Conference', None, 2020)
+    >>> split_particulars("Lab. for Computer Science, M.I.T.")
+    ('Lab. for Computer Science, M.I.T.', None, None)
+    """
+    parts = [p.strip() for p in _top_level_commas.split(text)]
+    for i in range(1, len(parts)):
+        part = parts[i]
+        acronym = None
+        m = _ACRONYM_YEAR_PART.fullmatch(part)
+        if m:
+            acronym = m.group("acronym")
+        elif _VOLUME_PART.fullmatch(part):
+            pass
+        elif _DATE_PART.fullmatch(part) or _ONLINE_PART.fullmatch(part):
+            # Where the edition met is printed before when: 'Glasgow, UK, August 23-28, 2020'.
+            while i > 1 and _PLACE_PART.fullmatch(parts[i - 1]) and not _NOT_A_PLACE.search(parts[i - 1]):
+                i -= 1
+        else:
+            continue
+        head = ", ".join(parts[:i])
+        if len(head.split()) < 2 or any(re.search(r"\bworkshops?\b", p, re.IGNORECASE) for p in parts[i:]):
+            return text, None, None  # a conference's workshop track is a venue of its own
+        y = re.search(r"\b(?:19|20)\d{2}\b", ", ".join(parts[i:]))
+        if y:
+            return head, acronym, int(y.group(0))
+        return head, acronym, expand_year(m.group("year")[1:]) if m else None
+    return text, None, None
+
+
 _REPOSITORIES = [
-    (re.compile(r"\barxiv\b|\bcorr\b", re.I), "arXiv"),
-    (re.compile(r"\bbiorxiv\b", re.I), "bioRxiv"),
-    (re.compile(r"\bmedrxiv\b", re.I), "medRxiv"),
-    (re.compile(r"\bssrn\b", re.I), "SSRN"),
+    (re.compile(r"\barxiv\b|\bcorr\b", re.IGNORECASE), "arXiv"),
+    (re.compile(r"\bbiorxiv\b", re.IGNORECASE), "bioRxiv"),
+    (re.compile(r"\bmedrxiv\b", re.IGNORECASE), "medRxiv"),
+    (re.compile(r"\bssrn\b", re.IGNORECASE), "SSRN"),
 ]
 
 
@@ -133,16 +208,26 @@ def analyse(name: str, *, kind: Kind = Kind.UNKNOWN, tag: str | None = None,
     edition_name = text
     for pattern, repo in _REPOSITORIES:
         if pattern.search(text) and (kind in (Kind.PREPRINT, Kind.UNKNOWN, Kind.OTHER, Kind.JOURNAL)
-                                     or re.search(r"preprint|e-?print", text, re.I)):
+                                     or re.search(r"preprint|e-?print", text, re.IGNORECASE)):
             return VenueKey(series_key=fold(repo), series_name=repo, kind="repository",
                             acronym=None, edition_name=repo)
     tag_info = parse_tag(tag)
     host_info = parse_tag(host)
+    lead = _LEADING_TAG.match(text)  # ACM: "KDD '19: Proceedings of the 25th ACM SIGKDD ..."
+    if lead and len(text) > lead.end():
+        tag_info = tag_info or Tag(lead.group(1), expand_year(lead.group(2).lstrip("'")))
+        text = text[lead.end():]
     proceedings = _PROCEEDINGS.match(text)
     # 'Proceedings of the London Mathematical Society' is a journal's name: the series key goes
     # without the words, as a conference's does, but the name keeps them.
     kept = re.sub(r"^in\s+", "", proceedings.group(0), flags=re.IGNORECASE) if kind == Kind.JOURNAL else ""
     text = text[proceedings.end():].strip()
+    printed_acronym = printed_year = printed_volume = None
+    if kind not in (Kind.JOURNAL, Kind.PREPRINT):
+        text, printed_acronym, printed_year = split_particulars(text)
+        nm = _NUMBERED_TITLE.match(text)
+        if nm and len(nm.group("title").split()) >= 2 and not _PART_WORD.search(nm.group("title")):  # 'Advances in Neural Information Processing Systems 36: Annual Conference on ...'
+            text, printed_volume = nm.group("title"), int(nm.group("number"))
     m = _HOSTED_PREFIX.match(text)
     if m:
         host_info = host_info or Tag(m.group("host"), expand_year(m.group("year")))
@@ -179,14 +264,17 @@ def analyse(name: str, *, kind: Kind = Kind.UNKNOWN, tag: str | None = None,
             changed = True
         if not changed:
             break
+    year = year or printed_year
+    ordinal = ordinal or printed_volume
     acronym = None
     am = _ACRONYM_PAREN.search(text)
     if am:
         acronym = am.group(1)
+    acronym = acronym or printed_acronym
     vkind = _KIND_NAMES.get(kind, "other")
-    if re.search(r"\bworkshops?\b", text, re.I):
+    if re.search(r"\bworkshops?\b", text, re.IGNORECASE):
         vkind = "workshop"
-    elif vkind in ("other",) and re.search(r"\bconference\b|\bsymposium\b|\bcongress\b", text, re.I):
+    elif vkind in ("other",) and re.search(r"\bconference\b|\bsymposium\b|\bcongress\b", text, re.IGNORECASE):
         vkind = "conference"
     series_name = text
     if vkind == "workshop":
