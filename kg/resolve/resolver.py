@@ -104,6 +104,7 @@ class Resolver:
         for cand in clusterer.candidates:
             cand.a, cand.b = sorted([wo[cand.a], wo[cand.b]])
         self._apply_preferences(works, persons)
+        series, editions = _venues_in_use(series, editions, works)
         return Resolution(
             records=self.records, sources=self.sources, works=works, persons=persons,
             series=series, editions=editions, conflicts=clusterer.conflicts,
@@ -731,6 +732,26 @@ def _version_slug(v: Version) -> str:
             return f"{series}-{year}".strip("-")
         return "-".join(parts[1:])
     return v.kind.value if v.kind != Kind.UNKNOWN else "version"
+
+
+def _venues_in_use(series: list[Series], editions: list[Edition], works: list[Work]
+                   ) -> tuple[list[Series], list[Edition]]:
+    """The series and editions a version appeared in, and the conferences their workshops were held
+    at. A record that printed another edition (another year) for a version that a more trusted
+    source places elsewhere leaves that edition without papers: it is not published."""
+    used = {v.edition for w in works for v in w.versions if v.edition}
+    kept = [e for e in editions if e.path in used]
+    hosts = {e.host for e in kept if e.host}
+    kept += [e for e in editions if e.path in hosts and e.path not in used]
+    kept.sort(key=lambda e: e.path)
+    in_use = {e.path for e in kept}
+    wanted = used | {e.series for e in kept}
+    out = []
+    for s in series:
+        if s.path in wanted:
+            s.editions = [p for p in s.editions if p in in_use]
+            out.append(s)
+    return out, kept
 
 
 def _venue_keys(records: list[Record], ticker: Ticker) -> dict[str, VenueKey | None]:
