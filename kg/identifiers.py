@@ -14,9 +14,9 @@ _ARXIV_OLD = re.compile(
     r"(?<![\w-])([a-z]+(?:-[a-z]+)?)(\.[A-Z]{2})?/(\d{2})(0[1-9]|1[0-2])(\d{3})(v\d+)?(?!\d)"
 )
 _ARXIV_PREFIX = re.compile(r"^\s*(?:arxiv\s*:\s*|https?://(?:www\.)?(?:export\.)?arxiv\.org/(?:abs|pdf)/)",
-                           re.I)
-_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>{}]+)", re.I)
-_DOI_PREFIX = re.compile(r"^\s*(?:doi\s*:\s*|https?://(?:dx\.)?doi\.org/)", re.I)
+                           re.IGNORECASE)
+_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>{}]+)", re.IGNORECASE)
+_DOI_PREFIX = re.compile(r"^\s*(?:doi\s*:\s*|https?://(?:dx\.)?doi\.org/)", re.IGNORECASE)
 _ORCID = re.compile(r"^(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
 _QID = re.compile(r"^(?:https?://www\.wikidata\.org/(?:wiki|entity)/)?(Q[1-9]\d*)$")
 _OPENREVIEW_ID = re.compile(r"^[A-Za-z0-9_\-]{6,20}$")
@@ -59,7 +59,7 @@ def arxiv(text: str) -> ArxivId | None:
     if not text:
         return None
     text = _ARXIV_PREFIX.sub("", text.strip())
-    if _DOI.search(text) and not re.search(r"arxiv", text, re.I) and not re.match(r"^\d{4}\.\d", text):
+    if _DOI.search(text) and not re.search(r"arxiv", text, re.IGNORECASE) and not re.match(r"^\d{4}\.\d", text):
         return None
     m = _ARXIV_NEW.search(text)
     if m:
@@ -88,6 +88,22 @@ def doi(text: str) -> str | None:
         return None
     value = m.group(1).rstrip(".,;:)]}'\"")
     return value.lower()
+
+
+_ARXIV_DOI = re.compile(r"10\.48550/arxiv\.(\S+)$", re.IGNORECASE)
+
+
+def arxiv_of_doi(value: str | None) -> str | None:
+    """The arXiv id a DOI of arXiv's own names (DataCite prefix 10.48550), or None: such a DOI
+    is the preprint's, and says nothing against a DOI of the published paper.
+
+    >>> arxiv_of_doi("10.48550/arxiv.2312.15230")
+    '2312.15230'
+    >>> arxiv_of_doi("10.1016/j.trpro.2021.01.014") is None
+    True
+    """
+    m = _ARXIV_DOI.match(value or "")
+    return m.group(1) if m else None
 
 
 def openreview(text: str) -> str | None:

@@ -148,6 +148,22 @@ def test_entry_open_at_end_of_file(tmp_path: Path) -> None:
              "(unbalanced braces?); set aside"))]
 
 
+def test_identifiers_lose_the_escapes_tex_needs(tmp_path: Path) -> None:
+    # dblp writes '\\_' in DOIs and URLs; a DOI of arXiv's own names the arXiv id; dblp and
+    # Semantic Scholar print an arXiv preprint as journal 'CoRR' or 'ArXiv' with volume 'abs/<id>'.
+    text = (r"@inproceedings{a, title={T}, author={A. B}, booktitle={C}, year={2020},"
+            r" doi={10.1007/978-3-030-58452-8\_13}, url={https://openreview.net/pdf?id={\_}nF5imFKQI}}"
+            "\n@misc{b, title={T}, author={A. B}, year={2023}, doi={10.48550/ARXIV.2312.15230}}"
+            "\n@article{c, title={T}, author={A. B}, journal={ArXiv}, volume={abs/2312.15230}, year={2023}}"
+            "\n@article{d, title={T}, author={A. B}, journal={Nature}, volume={abs/2312.15230}, year={2023}}")
+    a, b, c, d = _read_text(tmp_path, text)[0]
+    assert a.ids("doi") == ["10.1007/978-3-030-58452-8_13"]
+    assert a.ids("openreview") == ["_nF5imFKQI"]
+    assert a.ids("url") == ["https://openreview.net/pdf?id=_nF5imFKQI"]
+    assert b.ids("arxiv") == c.ids("arxiv") == ["2312.15230"]
+    assert d.ids("arxiv") == []
+
+
 def test_string_self_reference(tmp_path: Path) -> None:
     text = ('@string{pub = pub # " Press"}\n@string{acm = "ACM"}\n@string{acm = acm # " Press"}\n'
             "@book{k, title = {T}, publisher = acm # {, } # pub}\n")

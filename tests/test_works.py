@@ -61,6 +61,18 @@ def test_title_matches_never_join_works_with_two_arxiv_ids_or_two_dois():
     assert sorted(found, key=len) == [{"p2"}, {"p1", "j1"}]
 
 
+def test_a_doi_of_arxiv_does_not_part_a_preprint_from_its_published_paper():
+    # arXiv's own DOIs (10.48550) name the preprint; Crossref, DataCite and dblp print them.
+    preprint = rec("p", "Bayesian machine translation made simple", ["Mark Talbel", "Jörg Wenha"],
+                   2023, ("arxiv", "2307.00009"), ("doi", "10.48550/arxiv.2307.00009"))
+    published = rec("j", "Bayesian machine translation made simple", ["Mark Talbel", "Jörg Wenha"],
+                    2024, ("doi", "10.1016/ovs.2024.4301"))
+    assert works(preprint, published) == [{"p", "j"}]
+    other = rec("q", "Bayesian machine translation made simple", ["Mark Talbel", "Jörg Wenha"],
+                2023, ("doi", "10.48550/arxiv.2203.00012"), ("arxiv", "2203.00012"))
+    assert sorted(works(preprint, other)) == [{"p"}, {"q"}]  # two arXiv ids still part two works
+
+
 def test_different_initials_are_different_authors():
     # Equal titles, and the one shared family name belongs to two people ('S. Li', 'Gerard Li').
     assert works(rec("a", "Causal dependency parsing made simple", ["S. Li"], 2019),

@@ -12,7 +12,7 @@ from difflib import SequenceMatcher
 
 from rapidfuzz import fuzz
 
-from ..identifiers import ArxivId
+from ..identifiers import ArxivId, arxiv_of_doi
 from ..names import family_key
 from ..progress import Progress, Ticker
 from ..records import Kind, Record
@@ -70,6 +70,18 @@ class Features:
     numbers: tuple[str, ...] = ()  # the numbers in the title, in order
 
 
+def _one_per_work(record: Record, scheme: str) -> list[str]:
+    """A record's values of a scheme a work has one of. A DOI of arXiv's own (10.48550) is the
+    preprint's, beside the DOI of the published paper: it stands for its arXiv id here."""
+    values = record.ids(scheme)
+    return [v for v in values if not arxiv_of_doi(v)] if scheme == "doi" else values
+
+
+def _first_id(record: Record, scheme: str) -> str | None:
+    values = _one_per_work(record, scheme)
+    return values[0] if values else None
+
+
 def features(record: Record) -> Features:
     names = record.authors
     title = title_key(record.title or "")
@@ -80,7 +92,7 @@ def features(record: Record) -> Features:
         initials=[fold(a.given)[:1] for a in names],
         year=record.date.year if record.date and "year" not in record.date.inferred else
         (record.date.year if record.date else None),
-        ids={s: v for s in ID_SCHEMES if (v := record.first_id(s))},
+        ids={s: v for s in ID_SCHEMES if (v := _first_id(record, s))},
         numbers=tuple(_NUMBER.findall(title)),
     )
 
@@ -222,7 +234,7 @@ class WorkClusterer:
         found: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for i, r in enumerate(self.records):
             for scheme in _ONE_PER_WORK:
-                for v in r.ids(scheme):
+                for v in _one_per_work(r, scheme):
                     if (scheme, v) not in self.excluded_ids[i]:
                         found[self.uf.find(i)][scheme].add(v)
         return {root: {s: frozenset(v) for s, v in by.items()} for root, by in found.items()}

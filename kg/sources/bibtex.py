@@ -680,6 +680,7 @@ def entry_to_record(entry: Entry, ctx: SourceContext) -> Record | None:
     # 'howpublished' that is only a link (software, a data set, a web page) says where the work
     # is, not a venue: the link is its URL.
     link = _only_url(f["howpublished"]) if f.get("howpublished") else None
+    link = verbatim(link) if link else None
     venue_field = next((n for n in ("journal", "journaltitle", "booktitle", "howpublished", "school",
                                     "institution") if f.get(n) and not (n == "howpublished" and link)),
                        None)
@@ -775,7 +776,30 @@ def _only_url(value: str) -> str | None:
     return (m.group(1) or m.group(2)) if m else None
 
 
+_TEX_ESCAPE = re.compile(r"\{?\\([_%&#$~])(?:\{\})?\}?|\{?\\text(underscore|asciitilde)\b\s*(?:\{\})?\}?")
+
+
+def verbatim(value: str) -> str:
+    r"""A DOI or URL as printed in BibTeX with TeX's special characters escaped ('8\_13' in
+    dblp's exports, '{\_}' in others): the characters themselves, without grouping braces.
+
+    >>> verbatim(r"10.1007/978-3-030-58452-8\_13")
+    '10.1007/978-3-030-58452-8_13'
+    >>> verbatim(r"{https://openreview.net/forum?id={\_}nF5imFKQI}")
+    'https://openreview.net/forum?id=_nF5imFKQI'
+    >>> verbatim(r"https://example.org/\~{}user/a\%20b")
+    'https://example.org/~user/a%20b'
+    """
+    def char(m: re.Match[str]) -> str:
+        if m.group(1):
+            return m.group(1)
+        return "_" if m.group(2) == "underscore" else "~"
+    return _TEX_ESCAPE.sub(char, value.strip()).replace("{", "").replace("}", "").strip()
+
+
 def _identifiers(record: Record, f: dict[str, str], venue_raw: str) -> None:
+    f = {**f, **{n: verbatim(f[n]) for n in ("doi", "url", "pdf", "html", "openreview", "eprint")
+                 if f.get(n)}}
     add_doi(record, f.get("doi"))
     eprint_type = (f.get("archiveprefix") or f.get("eprinttype") or "").strip().lower()
     candidates = []
@@ -783,7 +807,11 @@ def _identifiers(record: Record, f: dict[str, str], venue_raw: str) -> None:
         candidates.append(f["eprint"])
     elif f.get("eprint") and eprint_type in _EPRINT_SCHEMES:
         record.add_identifier(_EPRINT_SCHEMES[eprint_type], clean_whitespace(f["eprint"]))
-    candidates += [f.get("arxiv", ""), venue_raw if re.search(r"arxiv", venue_raw, re.IGNORECASE) else ""]
+    candidates += [f.get("arxiv", ""), venue_raw if re.search(r"arxiv", venue_raw, re.IGNORECASE) else "",
+                   ids.arxiv_of_doi(record.first_id("doi")) or ""]
+    corr = re.search(r"\barxiv\b|\bcorr\b", venue_raw, re.IGNORECASE)
+    if corr and re.match(r"\s*abs/", f.get("volume", "")):
+        candidates.append(f["volume"])  # dblp, Semantic Scholar: journal 'CoRR', volume 'abs/2312.15230'
     for text in candidates:
         a = ids.arxiv(text) if text else None
         if a:

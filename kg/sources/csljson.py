@@ -310,10 +310,9 @@ def _identifiers(record: Record, item: dict[str, Any]) -> None:
     # arXiv: 'archive' + 'number', an arxiv.org URL or its own DOIs (10.48550/arXiv.ID); the first
     # two may carry the version.
     url = _string(item.get("URL")) or ""
-    from_doi = re.match(r"10\.48550/arxiv\.(.+)$", doi or "", re.IGNORECASE)
     from_archive = str(item.get("archive", "")).lower() == "arxiv"
     for text in (_string(item.get("number")) if from_archive else None,
-                 url if "arxiv.org" in url else None, from_doi.group(1) if from_doi else None):
+                 url if "arxiv.org" in url else None, ids.arxiv_of_doi(doi)):
         a = ids.arxiv(text) if text else None
         if a:
             record.add_identifier("arxiv", str(a), a.version)
