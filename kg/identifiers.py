@@ -209,6 +209,7 @@ RESOLVERS = {
     "openreview": "https://openreview.net/forum?id={}",
     "orcid": "https://orcid.org/{}",
     "wikidata": "http://www.wikidata.org/entity/{}",
+    "dblp": "https://dblp.org/rec/{}",
 }
 
 LABELS = {"arxiv": "arXiv", "doi": "DOI", "openreview": "OpenReview", "orcid": "ORCID",

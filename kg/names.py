@@ -11,11 +11,15 @@ from functools import lru_cache
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts
 
+from .identifiers import person_id
 from .records import PersonName
 from .text import clean_whitespace, fold, latex_to_unicode, strip_accents
 
 # Footnote marks that personal sites glue to names (al-folio: 'Einstein*', equal-contribution daggers).
 _MARKS = re.compile(r"[*†‡§¶#\d]+$")
+# dblp tells people of one name apart by a number of four digits after it ('Wei Li 0001'): the
+# name with its number is that person's name in dblp.
+_DBLP_NUMBER = re.compile(r"(?<=\S)\s+(\d{4})\s*(?=,|$)")
 # Generational suffixes, folded: BibTeX's 'Jr' part of 'von Last, Jr, First'.
 SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "2nd", "3rd", "4th"}
 _PARTICLES = {"de", "del", "della", "der", "di", "da", "dos", "du", "la", "le", "van", "von", "den",
@@ -49,9 +53,14 @@ def parse_name(printed: str, *, latex: bool = True) -> PersonName:
     'De Truchis'
     >>> n = parse_name("Kelleher, R. J., 3rd"); (n.given, n.family, n.suffix)
     ('R. J.', 'Kelleher', '3rd')
+    >>> n = parse_name("Wei Li 0001"); (n.given, n.family, n.identifier)
+    ('Wei', 'Li', 'dblp:Wei Li 0001')
     """
     printed = clean_whitespace(printed)
     text = latex_to_unicode(printed) if latex else printed
+    homonym = _DBLP_NUMBER.search(text)
+    if homonym:
+        text = text[:homonym.start()] + text[homonym.end():]
     text = _MARKS.sub("", text).strip().rstrip(",")
     if not text:
         return PersonName(printed=printed)
@@ -69,7 +78,13 @@ def parse_name(printed: str, *, latex: bool = True) -> PersonName:
     strip = lambda s: clean_whitespace(s.replace("{", "").replace("}", ""))  # noqa: E731
     family = " ".join(_fix_case(p) for p in strip(family).split())
     given = " ".join(_fix_case(p) for p in strip(given).split())
-    return PersonName(printed=printed, given=given, family=family, particle=strip(von), suffix=strip(jr))
+    particle, suffix = strip(von), strip(jr)
+    identifier = None
+    if homonym and family:
+        full = " ".join(p for p in (given, particle, family, suffix) if p)
+        identifier = person_id("dblp", f"{full} {homonym.group(1)}")
+    return PersonName(printed=printed, given=given, family=family, particle=particle, suffix=suffix,
+                      identifier=identifier)
 
 
 def family_key(name: PersonName) -> str:

@@ -19,7 +19,7 @@ from ..records import Kind, Record
 from ..text import fold, main_title_key, title_key
 from .model import Candidate, IdentifierConflict
 
-ID_SCHEMES = ("doi", "arxiv", "openreview", "acl")
+ID_SCHEMES = ("doi", "arxiv", "openreview", "acl", "dblp")
 _STOPWORDS = set("""a an and are as at be by for from in into is it its of on or the to via with
 without using towards toward through over under under based new study approach method methods
 learning neural networks network deep model models""".split())

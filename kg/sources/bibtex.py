@@ -830,6 +830,33 @@ def _identifiers(record: Record, f: dict[str, str], venue_raw: str) -> None:
     for name in ("isbn", "issn"):
         if f.get(name):
             record.add_identifier(name, clean_whitespace(f[name]))
+    key = dblp_key(record.key, f.get("biburl", ""), f.get("bibsource", ""))
+    if key:
+        record.add_identifier("dblp", key)
+
+
+_DBLP_BIBURL = re.compile(r"https?://(?:www\.)?dblp\.(?:org|uni-trier\.de)/rec/(?:bibtex/)?"
+                          r"(?P<key>[\w-]+(?:/[\w.+-]+)+)$")
+_DBLP_KEY = re.compile(r"DBLP:(?P<key>(?:conf|journals|books|phd|series|reference|tr|ms|persons|"
+                       r"homepages|www|data)/[\w.+-]+(?:/[\w.+-]+)*)$")
+
+
+def dblp_key(key: str, biburl: str, bibsource: str) -> str | None:
+    """The key of a dblp record, from the address of its BibTeX ('biburl'), or from the entry key
+    dblp gives it ('DBLP:conf/iclr/ZimmerSP23') where 'bibsource' says the entry is dblp's: anyone
+    may write a key in dblp's style.
+
+    >>> dblp_key("x", "https://dblp.org/rec/journals/corr/abs-2312-15230.bib", "")
+    'journals/corr/abs-2312-15230'
+    >>> dblp_key("DBLP:conf/iclr/ZimmerSP23", "", "dblp computer science bibliography, https://dblp.org")
+    'conf/iclr/ZimmerSP23'
+    >>> dblp_key("DBLP:conf/iclr/ZimmerSP23", "", "") is None
+    True
+    """
+    m = _DBLP_BIBURL.match(re.sub(r"\.bib$", "", verbatim(biburl))) if biburl else None
+    if m is None and re.search(r"\bdblp\b", bibsource, re.IGNORECASE):
+        m = _DBLP_KEY.match(key.strip())
+    return m.group("key") if m else None
 
 
 # --- reading --------------------------------------------------------------------------------------

@@ -1,0 +1,126 @@
+"""Other services' restatements of the seed papers (tests/data/restatements: dblp, Google Scholar,
+Semantic Scholar, doi.org's BibTeX) join the works, versions, people and venues of the seeds."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.manifest import Manifest, SourceSpec
+from kg.pipeline import resolve_manifest
+
+from .conftest import TESTDATA
+
+RESTATEMENTS = TESTDATA / "restatements"
+# The ECCV and PAMI papers of the dblp file, which the seeds do not have.
+INVENTED = {"DBLP:conf/eccv/DoeR20", "DBLP:conf/eccv/LiK20", "DBLP:journals/pami/LiD21"}
+
+
+@pytest.fixture(scope="module")
+def together(manifest):
+    extra = tuple(SourceSpec(id=p.stem, path=p, format="bibtex", trust=0.6)
+                  for p in sorted(RESTATEMENTS.glob("*.bib")))
+    return resolve_manifest(Manifest(path=None, sources=manifest.sources + extra))
+
+
+def _work_of(res, source: str, key: str):
+    for w in res.works:
+        for uid in w.records:
+            r = res.records[uid]
+            if r.source == source and r.key == key:
+                return w
+    raise AssertionError(f"no record {source}#{key}")
+
+
+def _version_of(res, source: str, key: str):
+    w = _work_of(res, source, key)
+    return next(v for v in w.versions for uid in v.records
+                if res.records[uid].source == source and res.records[uid].key == key)
+
+
+def test_every_restated_seed_paper_joins_a_seed_work(resolution, together):
+    assert len(together.works) == len(resolution.works) + len(INVENTED)
+    for w in together.works:
+        if {together.records[u].key for u in w.records} <= INVENTED:
+            continue
+        assert {together.records[u].source for u in w.records} & set(resolution.sources), w.path
+    assert len(together.persons) == len(resolution.persons) + 5  # Jane Doe, two Wei Lis, Roe, Diaz
+
+
+def test_dblp_booktitles_with_acronym_place_and_dates_join_the_seed_editions(resolution, together):
+    seeds = {e.path for e in resolution.editions}
+    assert seeds <= {e.path for e in together.editions}
+    new = {e.path for e in together.editions} - seeds
+    assert all("eccv" in p or "pattern" in p for p in new), new
+    for key, seed_key in [("DBLP:conf/iclr/ZimmerSP23", "Zimmer2023"),
+                          ("DBLP:conf/iclr/ZimmerSP24", "zimmer2023sparse"),
+                          ("DBLP:conf/icml/PaulsZKSSCPBG24", "pauls2024estimating"),
+                          ("DBLP:conf/aistats/WaldchenSTZP24", "waldchen2024interpretability")]:
+        dblp = _version_of(together, "dblp", key)
+        assert dblp is _version_of(together, "website-current", seed_key), key
+    eccv = {_version_of(together, "dblp", k).edition
+            for k in ("DBLP:conf/eccv/DoeR20", "DBLP:conf/eccv/LiK20")}
+    assert len(eccv) == 1  # two parts of one proceedings: one edition
+    assert len(together.series) == len(resolution.series) + 2
+
+
+def test_an_edition_only_an_outvoted_record_printed_is_not_published(together):
+    # Semantic Scholar dates the ICLR 2023 paper 2022; the version is ICLR 2023's, and no
+    # 'ICLR 2022' edition without papers is made.
+    v = _version_of(together, "semantic-scholar", "Zimmer2022HowIL")
+    assert v.edition == "venue/iclr/2023"
+    used = {v.edition for w in together.works for v in w.versions}
+    hosts = {e.host for e in together.editions if e.host}
+    assert all(e.path in used | hosts for e in together.editions)
+    assert {e for s in together.series for e in s.editions} == {e.path for e in together.editions}
+
+
+def test_a_doi_of_arxiv_is_the_preprints_and_does_not_part_it_from_the_paper(together):
+    published = _work_of(together, "crossref", "Ziemke_2021")
+    preprint = _work_of(together, "crossref", "https://doi.org/10.48550/arxiv.2010.09999")
+    assert preprint is published
+    assert preprint is _work_of(together, "website-current", "ziemke2021flows")
+    v = _version_of(together, "crossref", "https://doi.org/10.48550/arxiv.2010.09999")
+    assert v.identifiers["arxiv"] == ["2010.09999"]
+    assert "10.48550/arxiv.2010.09999" in v.identifiers["doi"]
+    perp = _work_of(together, "crossref", "https://doi.org/10.48550/arxiv.2312.15230")
+    assert perp is _work_of(together, "website-current", "zimmer2023perp")
+
+
+def test_identifiers_escaped_for_tex_and_arxiv_ids_in_a_corr_volume(together):
+    eccv = _version_of(together, "dblp", "DBLP:conf/eccv/DoeR20")
+    assert eccv.identifiers["doi"] == ["10.1007/978-3-030-58452-8_13"]
+    iclr = _work_of(together, "dblp", "DBLP:conf/iclr/ZimmerSP23")
+    assert iclr.identifiers["openreview"] == ["_nF5imFKQI"]
+    semantic = [r for r in together.records.values() if r.key == "Zimmer2023PERPRT"][0]
+    assert semantic.ids("arxiv") == ["2312.15230"]
+
+
+def test_dblp_record_keys_are_identifiers_that_resolve_to_dblp(together):
+    from kg.identifiers import resolvable
+    w = _work_of(together, "dblp", "DBLP:conf/iclr/ZimmerSP24")
+    assert w.identifiers["dblp"] == ["conf/iclr/ZimmerSP24"]
+    assert resolvable("dblp", "conf/iclr/ZimmerSP24") == "https://dblp.org/rec/conf/iclr/ZimmerSP24"
+
+
+def test_dblp_homonym_numbers_tell_people_apart_and_join_them(together):
+    def person_of(key: str, printed: str):
+        w = _work_of(together, "dblp", key)
+        return next(a.person for a in w.authors for m in a.mentions if m.printed == printed)
+
+    first = person_of("DBLP:conf/eccv/DoeR20", "Wei Li 0001")
+    # The same dblp person on a paper that shares no coauthor with the first.
+    assert person_of("DBLP:journals/pami/LiD21", "Wei Li 0001") == first
+    # Another Wei Li who shares a coauthor (Richard Roe) with the first is still another person.
+    second = person_of("DBLP:conf/eccv/LiK20", "Wei Li 0002")
+    assert second != first
+    persons = {p.path: p for p in together.persons}
+    assert persons[first].name == persons[second].name == "Wei Li"
+    assert persons[first].identifiers["dblp"] == ["Wei Li 0001"]
+    assert persons[second].identifiers["dblp"] == ["Wei Li 0002"]
+
+
+def test_a_two_word_family_name_printed_in_either_order_is_one_person(together):
+    w = _work_of(together, "crossref", "Ziemke_2021")
+    laura = [a for a in w.authors if any("Laura" in m.printed for m in a.mentions)]
+    assert len(laura) == 1
+    assert {m.printed for m in laura[0].mentions} >= {"Vargas Koch, Laura", "Koch, Laura Vargas"}
