@@ -126,8 +126,10 @@ _SIGIR = ("Proceedings of the 43rd International ACM SIGIR Conference on Researc
     (_DBLP_AISTATS, "International Conference on Artificial Intelligence and Statistics", None, 2024),
     (_DBLP_KDD, _KDD, "KDD", 2019),
     (_DBLP_NEURIPS, "Advances in Neural Information Processing Systems", "NeurIPS", 2023),
-    (_DBLP_ECCV, "Computer Vision - ECCV 2020 - 16th European Conference, Proceedings, Part II", None,
-     2020),
+    # Springer's Lecture Notes: a topic, a dash and the tag; dblp's and Springer's BibTeX of one book
+    (_DBLP_ECCV, "Computer Vision -- ECCV 2020", "ECCV", 2020),
+    ("Computer Vision – ECCV 2020: 16th European Conference, Glasgow, UK, August 23–28, 2020, "
+     "Proceedings, Part XXX", "Computer Vision–ECCV 2020", "ECCV", 2020),
     # ACM: the acronym and year before the title
     (_ACM_SIGIR, _SIGIR, "SIGIR", 2020),
 ])
@@ -148,6 +150,13 @@ def test_an_edition_printed_with_its_acronym_place_and_dates_is_of_the_plain_ser
 def test_a_name_without_particulars_after_a_comma_keeps_its_parts(printed):
     from kg.resolve.venues import split_particulars
     assert split_particulars(printed) == (printed, None, None)
+
+
+def test_a_topic_with_another_tag_is_another_series():
+    eccv, accv = (analyse(f"Computer Vision – {t} 2020", kind=Kind.CONFERENCE) for t in ("ECCV", "ACCV"))
+    assert eccv.series_key != accv.series_key
+    # a hyphen inside an acronym is no dash before a tag
+    assert analyse("Companion Volume of the Proceedings of HLT-NAACL 2003 - Short Papers").acronym is None
 
 
 def test_a_workshop_track_of_a_conference_stays_a_venue_of_its_own():

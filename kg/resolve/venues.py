@@ -38,6 +38,9 @@ _ACRONYM_PAREN = re.compile(r"\s*\(\s*([A-Z][A-Za-z&\-]*[A-Z][A-Za-z]*)\s*(?:'?\
 _LEADING_TAG = re.compile(r"^([A-Z][A-Za-z&\-]*[A-Z][A-Za-z]*)\s?('\d{2}|(?:19|20)\d{2}):\s+")
 # A proceedings title numbered by volume, a subtitle after it.
 _NUMBERED_TITLE = re.compile(r"^(?P<title>[^()]*?[^\W\d_]{2,})\s+(?P<number>\d{1,3}):\s+\S.*$")
+# Lecture Notes' titles: a topic, a dash and the edition's tag, then perhaps its subtitle.
+_INNER_TAG = re.compile(r"^(?P<title>\S.*?)(?:\s+-\s+|\s*(?:--|–|—)\s*)(?P<acronym>[A-Z][A-Za-z0-9&/+\-]*[A-Z]"
+                        r"[A-Za-z0-9]*)\s?(?P<year>(?:19|20)\d{2})(?:\s*(?::|--?|–|—)\s*(?P<rest>\S.*))?$")
 _PART_WORD = re.compile(r"\b(?:volume|vol|no|number|part|issue|preprint|\d+)\s*\.?$", re.IGNORECASE)
 _TAG = re.compile(r"^([A-Z][A-Za-z&\-]*[A-Za-z])\s?'?(\d{2}|\d{4})$")
 _HOSTED_PREFIX = re.compile(
@@ -225,6 +228,13 @@ def analyse(name: str, *, kind: Kind = Kind.UNKNOWN, tag: str | None = None,
     printed_acronym = printed_year = printed_volume = None
     if kind not in (Kind.JOURNAL, Kind.PREPRINT):
         text, printed_acronym, printed_year = split_particulars(text)
+        im = _INNER_TAG.match(text)
+        if im:  # Springer's 'Computer Vision – ECCV 2020: 16th European Conference'
+            text = f"{im.group('title')} – {im.group('acronym')}"
+            printed_acronym = printed_acronym or im.group("acronym")
+            printed_year = printed_year or int(im.group("year"))
+            if im.group("rest") and _ORDINAL.match(im.group("rest")):
+                printed_volume = ordinal_value(im.group("rest"))
         nm = _NUMBERED_TITLE.match(text)
         if nm and len(nm.group("title").split()) >= 2 and not _PART_WORD.search(nm.group("title")):  # 'Advances in Neural Information Processing Systems 36: Annual Conference on ...'
             text, printed_volume = nm.group("title"), int(nm.group("number"))
