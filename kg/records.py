@@ -214,6 +214,9 @@ class Identifier(_Frozen):
     version: str | None = None  # e.g. arXiv 'v2'
 
 
+_PAGE_RANGE = re.compile(r"\s*([A-Za-z]{0,2}\d+[A-Za-z]?)\s*(?:-{1,3}|[‐‑‒–—])\s*([A-Za-z]{0,2}\d+[A-Za-z]?)\s*")
+
+
 class Venue(_Frozen):
     """A venue as printed, with whatever structure the source made explicit."""
 
@@ -227,6 +230,16 @@ class Venue(_Frozen):
     host: str | None = None  # the event a workshop was held at, as printed ('ICLR25', 'ICLR 2024')
     printed: tuple[str, ...] = ()  # other printed forms of this venue seen in the same record
     editors: tuple[PersonName, ...] = ()
+
+    @field_validator("pages")
+    @classmethod
+    def _page_range(cls, v: str | None) -> str | None:
+        """A range of pages with an en dash, as BibTeX's '--' prints: CSL-JSON, publishers' and
+        the sites' '123-130' is the same range ('e1-e12', 'S5-S9' too)."""
+        if v is None:
+            return v
+        m = _PAGE_RANGE.fullmatch(v)
+        return f"{m.group(1)}–{m.group(2)}" if m else v
 
 
 _SHAREABLE = (PersonName, PartialDate)

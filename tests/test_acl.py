@@ -139,7 +139,7 @@ def test_workshops_and_journals_inside_workshop_volumes() -> None:
     assert baltic.kind == Kind.JOURNAL
     assert baltic.venue is not None
     assert (baltic.venue.name, baltic.venue.issue, baltic.venue.pages) == (
-        "Baltic Journal of Modern Computing", "2", "106-114")
+        "Baltic Journal of Modern Computing", "2", "106–114")  # the range as BibTeX prints it
 
 
 def test_year_from_the_collection_id_is_marked_inferred() -> None:

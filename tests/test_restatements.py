@@ -17,8 +17,13 @@ INVENTED = {"DBLP:conf/eccv/DoeR20", "DBLP:conf/eccv/LiK20", "DBLP:journals/pami
 
 @pytest.fixture(scope="module")
 def together(manifest):
+    owner = manifest.sources[0].owner  # an ORCID /works response does not name its owner
     extra = tuple(SourceSpec(id=p.stem, path=p, format="bibtex", trust=0.6)
                   for p in sorted(RESTATEMENTS.glob("*.bib")))
+    extra += (SourceSpec(id="orcid-works", path=RESTATEMENTS / "orcid-works.json", format="orcid",
+                         owner=owner, trust=0.6),
+              SourceSpec(id="doi-org-csl", path=RESTATEMENTS / "doi-org.csl.json", format="csljson",
+                         trust=0.6))
     return resolve_manifest(Manifest(path=None, sources=manifest.sources + extra))
 
 
@@ -61,6 +66,28 @@ def test_dblp_booktitles_with_acronym_place_and_dates_join_the_seed_editions(res
             for k in ("DBLP:conf/eccv/DoeR20", "DBLP:conf/eccv/LiK20")}
     assert len(eccv) == 1  # two parts of one proceedings: one edition
     assert len(together.series) == len(resolution.series) + 2
+
+
+def test_proceedings_and_publishers_own_exports_join_the_seed_versions(together):
+    for source, key, seed_key in [
+            ("pmlr", "pmlr-v238-waldchen24a", "waldchen2024interpretability"),
+            ("openreview", "zimmer2023how", "Zimmer2023"),
+            ("openreview", "pauls2024estimating", "pauls2024estimating"),
+            ("arxiv", "zimmer2023perp", "zimmer2023perp"),
+            ("elsevier", "ZIEMKE2021123", "ziemke2021flows"),
+            ("orcid-works", "101", "zimmer2023perp"),
+            ("orcid-works", "102", "Zimmer2023"),
+            ("orcid-works", "103", "ziemke2021flows"),
+            ("doi-org-csl", "Ziemke_2021", "ziemke2021flows"),
+            ("doi-org-csl", "https://doi.org/10.48550/arxiv.2312.15230", "zimmer2023perp")]:
+        assert _version_of(together, source, key) is _version_of(together, "website-current", seed_key)
+
+
+def test_a_page_range_is_one_value_however_its_dash_is_printed(together):
+    # ScienceDirect prints '123-130', BibTeX '123--130', doi.org's BibTeX '123–130'.
+    v = _version_of(together, "elsevier", "ZIEMKE2021123")
+    assert {together.records[u].venue.pages for u in v.records} - {None} == {"123–130"}
+    assert not [d for d in together.disagreements if d.field == "pages"]
 
 
 def test_an_edition_only_an_outvoted_record_printed_is_not_published(together):
@@ -124,3 +151,35 @@ def test_a_two_word_family_name_printed_in_either_order_is_one_person(together):
     laura = [a for a in w.authors if any("Laura" in m.printed for m in a.mentions)]
     assert len(laura) == 1
     assert {m.printed for m in laura[0].mentions} >= {"Vargas Koch, Laura", "Koch, Laura Vargas"}
+
+
+def test_the_owner_of_an_orcid_record_is_the_seeds_owner_with_the_records_id(together):
+    w = _work_of(together, "orcid-works", "103")
+    owner = [a for a in w.authors if any(m.record.startswith("orcid-works") for m in a.mentions)
+             or a.implied_by]
+    persons = {p.path: p for p in together.persons}
+    zimmer = {a.person for a in owner}
+    assert zimmer == {"person/max-zimmer"}
+    assert persons["person/max-zimmer"].identifiers.get("orcid") == ["0000-0002-1825-0097"]
+
+
+@pytest.fixture(scope="module")
+def publishers():
+    # Papers the seeds do not have, as ACM, IEEE Xplore and Springer print them, with dblp's file.
+    files = [RESTATEMENTS / "other" / "publishers.bib", RESTATEMENTS / "dblp.bib"]
+    return resolve_manifest(Manifest(path=None, sources=tuple(
+        SourceSpec(id=p.stem, path=p, format="bibtex") for p in files)))
+
+
+def test_publishers_and_dblps_printings_of_one_proceedings_are_one_edition(publishers):
+    def edition(source: str, key: str) -> str:
+        return _version_of(publishers, source, key).edition
+    assert edition("publishers", "10.1145/3292500.3330701") == \
+        edition("publishers", "DBLP:conf/kdd/DoeR19b") == "venue/kdd/2019"
+    resnet = _work_of(publishers, "publishers", "7780459")
+    assert resnet is _work_of(publishers, "publishers", "DBLP:conf/cvpr/HeZRS16")
+    assert [v.edition for v in resnet.versions] == ["venue/cvpr/2016"]
+    springer = _version_of(publishers, "publishers", "10.1007/978-3-030-58452-8_13")
+    assert springer is _version_of(publishers, "dblp", "DBLP:conf/eccv/DoeR20")
+    assert springer.edition == edition("dblp", "DBLP:conf/eccv/LiK20") == "venue/eccv/2020"
+    assert len(publishers.works) == 11
