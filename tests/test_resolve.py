@@ -114,6 +114,8 @@ _DBLP_NEURIPS = ("Advances in Neural Information Processing Systems 36: Annual C
                  "December 10 - 16, 2023")
 _DBLP_ECCV = ("Computer Vision - {ECCV} 2020 - 16th European Conference, Glasgow, UK, August 23-28, "
               "2020, Proceedings, Part {XXX}")
+_SPRINGER_ECCV = ("Computer Vision – ECCV 2020: 16th European Conference, Glasgow, UK, August 23–28, "
+                  "2020, Proceedings, Part XXX")
 _ACM_SIGIR = ("SIGIR '20: Proceedings of the 43rd International ACM SIGIR Conference on Research and "
               "Development in Information Retrieval, Virtual Event, China, July 25-30, 2020")
 _SIGIR = ("Proceedings of the 43rd International ACM SIGIR Conference on Research and Development "
@@ -128,8 +130,7 @@ _SIGIR = ("Proceedings of the 43rd International ACM SIGIR Conference on Researc
     (_DBLP_NEURIPS, "Advances in Neural Information Processing Systems", "NeurIPS", 2023),
     # Springer's Lecture Notes: a topic, a dash and the tag; dblp's and Springer's BibTeX of one book
     (_DBLP_ECCV, "Computer Vision -- ECCV 2020", "ECCV", 2020),
-    ("Computer Vision – ECCV 2020: 16th European Conference, Glasgow, UK, August 23–28, 2020, "
-     "Proceedings, Part XXX", "Computer Vision–ECCV 2020", "ECCV", 2020),
+    (_SPRINGER_ECCV, "Computer Vision–ECCV 2020", "ECCV", 2020),
     # ACM: the acronym and year before the title
     (_ACM_SIGIR, _SIGIR, "SIGIR", 2020),
 ])
