@@ -30,10 +30,12 @@ _BADGES = {
     "thesis": Kind.THESIS, "report": Kind.REPORT, "poster": Kind.CONFERENCE,
 }
 _BADGE = re.compile(r"^(Preprint|Journal|Workshop|Conference|Book|Chapter|Thesis|Report|Poster)"
-                    r"(?=\s|[A-Za-z])(?!\s+on\b)")
+                    r"(?=\s|[A-Za-z])(?!\s+(?:on|of|for|in|and)\b)")  # not 'Journal of ...'
 # A venue tag: an acronym and a two-digit year ('ICLR25', 'NeurIPS23'), followed by a space.
 _TAG = re.compile(r"^([A-Z][A-Za-z&\-]*[A-Za-z])'?(\d{2})(?=\s|$)")
-_YEAR_END = re.compile(r"(?:,\s*|\s+)(\d{4})\s*$")
+# The year ends the line, after a comma or a space, or glued to the last author when no venue is
+# printed ('A. Einstein1905').
+_YEAR_END = re.compile(r"(?:,\s*|\s+|(?<=[^\W\d_]))((?:1[6-9]|20)\d{2})\s*$")
 # Used with match(text, pos): no '^' anchor, which would only match at the start of the text.
 _MORE = re.compile(r"\s*,?\s*(?:and\s+)?(\d+)\s+more\s+authors?", re.I)
 _SEP = re.compile(r"\s*(?:,\s*and\s+|,\s*|\s+and\s+)")
@@ -273,6 +275,9 @@ def _split_points(line: str) -> list[int]:
     points = set()
     for m in re.finditer(r"(?<=[a-z0-9?!)\]’'])(?=[A-Z])", line):
         points.add(m.start())
+    # After a word in capitals: 'LiDARXinyu Cai', 'by CLIPRunnan Chen', 'DNAL. L. Carrette'.
+    for m in re.finditer(r"(?<=[A-Z]{2})(?=[A-Z](?:[a-z]|\.\s))", line):
+        points.add(m.start())
     inside = set()
     for m in _CAMEL_WORDS.finditer(line):
         inside.update(range(m.start() + 1, m.end()))
@@ -284,17 +289,27 @@ def _split_points(line: str) -> list[int]:
 def split_glued(line: str) -> tuple[str, list[str], str]:
     """Split 'TitleAuthorsVenue' into title, author names and venue by the shape of each part."""
     points = _split_points(line)
-    best: tuple[int, int, int] | None = None  # (names, -i, j)
+    best: tuple[int, int, int, int] | None = None  # (names, -glued, -i, j)
     for a, i in enumerate(points):
         for j in points[a + 1:]:
             names = _split_names(line[i:j])
             if names is None:
                 continue
-            score = (len(names), -i, j)
+            # A glue point inside the names ('DetectionYeqi Bai' from '3D Object DetectionYeqi
+            # Bai') says the title reaches into them; 'McDonald' counts alike in every reading.
+            glued = sum(1 for p in points[a + 1:] if p < j and line[p - 1].isalnum())
+            score = (len(names), -glued, -i, j)
             if best is None or score > best:
                 best = score
+    if best is None:
+        # No venue printed after the names: they run to the end ('...moving bodiesA. Einstein'),
+        # when they are several or show an initial; 'Geombinatorics Quarterly' alone is a venue.
+        ends = [i for i in points if (names := _split_names(line[i:])) is not None
+                and (len(names) > 1 or re.search(r"\b[A-Z]\.", names[0]))]
+        if ends:
+            best = (0, 0, -ends[0], len(line))
     if best is not None:
-        i, j = -best[1], best[2]
+        i, j = -best[2], best[3]
         return line[:i].strip(), _split_names(line[i:j]) or [], line[j:].strip()
     # No authors printed: the venue starts at the last glue point that can start a venue.
     for p in reversed(points):
