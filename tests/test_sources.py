@@ -270,3 +270,25 @@ def test_other_peoples_pages_without_bibtex_read_as_their_bibtex_says():
     # The printed names are right, but 'Thiago Missfeldt Sanches' or 'D. Van Lysebetten' printed
     # given name first cannot show where a family name of several words begins.
     assert families == 70
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not beside the repo")
+def test_other_peoples_repository_listings_read_as_their_bibtex_says():
+    # The same bibliographies as a repository lists them: title, 'Last, First, ...', the abstract
+    # where there is one (one of them is a single short sentence).
+    from kg.text import fold
+    truth = [r for path in ALFOLIO_BIBS for r in sources.read(path)[0] if r.title and r.authors]
+    lines = ["Doe, Jane"]
+    for r in truth:
+        lines += [r.title, ", ".join(f"{' '.join(p for p in (a.particle, a.family) if p)}, {a.given}"
+                                     for a in r.authors)]
+        lines += [r.abstract] if r.abstract else []
+    ctx = SourceContext(source="repository", filename="listing.txt")
+    read = list(sources.parse_text("\n".join(lines) + "\n", sources.get("repository-listing"), ctx))
+    assert len(read) == len(truth) == 82 and not ctx.report.issues
+
+    def names(r):
+        return [fold(" ".join(p for p in (a.given, a.particle, a.family) if p)) for a in r.authors]
+    assert [fold(r.title) for r in read] == [fold(r.title) for r in truth]
+    assert [names(r) for r in read] == [names(r) for r in truth]
+    assert [r.abstract for r in read] == [r.abstract for r in truth]

@@ -59,12 +59,16 @@ def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
         owner = owner or parse_name(first, latex=False)
         lines = lines[1:]
     items: list[dict] = []
-    for n, line in lines:
+    for k, (n, line) in enumerate(lines):
         names = inverted_names(line)
         if names is not None and items and "authors" not in items[-1] and "abstract" not in items[-1]:
             items[-1]["authors"] = names
             items[-1]["end"] = n
-        elif _is_prose(line) and items and "abstract" not in items[-1]:
+        elif items and "abstract" not in items[-1] and (_is_prose(line) or (
+                # A short abstract ('This is the abstract text.') after the author line: a
+                # sentence, and not a title, which an author line would follow.
+                "authors" in items[-1] and len(line.split()) >= 3 and line.endswith((".", "!"))
+                and (k + 1 == len(lines) or inverted_names(lines[k + 1][1]) is None))):
             items[-1]["abstract"] = line
             items[-1]["end"] = n
         else:
