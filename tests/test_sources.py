@@ -292,3 +292,29 @@ def test_other_peoples_repository_listings_read_as_their_bibtex_says():
     assert [fold(r.title) for r in read] == [fold(r.title) for r in truth]
     assert [names(r) for r in read] == [names(r) for r in truth]
     assert [r.abstract for r in read] == [r.abstract for r in truth]
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not beside the repo")
+def test_other_peoples_pages_with_bibtex_keep_what_their_bibtex_says():
+    # The same bibliographies captured as a page with each entry's BibTeX: the rendered line
+    # ('A. Einstein', the 'abbr' badge, the venue, the year) corroborates the record.
+    truth = [r for path in ALFOLIO_BIBS for r in sources.read(path)[0] if r.title and r.authors]
+    lines = ["publications", "List of all my publications."]
+    for r in truth:
+        names = [f"{a.given[0]}. {' '.join(p for p in (a.particle, a.family) if p)}" if a.given
+                 else a.family for a in r.authors]
+        authors = (", ".join(names[:-1]) + ", and " + names[-1] if len(names) > 2
+                   else " and ".join(names))
+        abbr = r.extra.get("abbr") or ""
+        venue = r.venue.name if r.venue else ""
+        lines.append(f"- {authors}{abbr}{' ' if abbr else ''}{venue} {r.date.year if r.date else ''}")
+        lines += [r.abstract] if r.abstract else []
+        lines.append(" ".join(r.raw.split()))
+    ctx = SourceContext(source="page", filename="page.txt")
+    read = list(sources.parse_text("\n".join(lines) + "\n", sources.get("website-bibtex"), ctx))
+    assert len(read) == len(truth) == 82 and not ctx.report.errors
+
+    def view(r):
+        return (r.title, [a.family for a in r.authors], r.date and r.date.year, r.kind,
+                r.venue.name if r.venue else None)
+    assert [view(r) for r in read] == [view(r) for r in truth]  # a venue-less entry has none

@@ -35,7 +35,7 @@ _BADGE = re.compile(r"^(Preprint|Journal|Workshop|Conference|Book|Chapter|Thesis
 _TAG = re.compile(r"^([A-Z][A-Za-z&\-]*[A-Za-z])'?(\d{2})(?=\s|$)")
 # The year ends the line, after a comma or a space, or glued to the last author when no venue is
 # printed ('A. Einstein1905').
-_YEAR_END = re.compile(r"(?:,\s*|\s+|(?<=[^\W\d_]))((?:1[6-9]|20)\d{2})\s*$")
+_YEAR_END = re.compile(r"(?:^|,\s*|\s+|(?<=[^\W\d_]))((?:1[6-9]|20)\d{2})\s*$")
 # Used with match(text, pos): no '^' anchor, which would only match at the start of the text.
 _MORE = re.compile(r"\s*,?\s*(?:and\s+)?(\d+)\s+more\s+authors?", re.I)
 _SEP = re.compile(r"\s*(?:,\s*and\s+|,\s*|\s+and\s+)")
