@@ -75,12 +75,21 @@ def test_proceedings_and_publishers_own_exports_join_the_seed_versions(together)
             ("openreview", "pauls2024estimating", "pauls2024estimating"),
             ("arxiv", "zimmer2023perp", "zimmer2023perp"),
             ("elsevier", "ZIEMKE2021123", "ziemke2021flows"),
+            ("ads-mendeley", "2023arXiv231215230Z", "zimmer2023perp"),
+            ("ads-mendeley", "Zimmer2023m", "zimmer2023perp"),
             ("orcid-works", "101", "zimmer2023perp"),
             ("orcid-works", "102", "Zimmer2023"),
             ("orcid-works", "103", "ziemke2021flows"),
             ("doi-org-csl", "Ziemke_2021", "ziemke2021flows"),
             ("doi-org-csl", "https://doi.org/10.48550/arxiv.2312.15230", "zimmer2023perp")]:
         assert _version_of(together, source, key) is _version_of(together, "website-current", seed_key)
+
+
+def test_an_arxiv_id_printed_as_pages_or_as_mendeleys_arxivid_is_no_page(together):
+    ads = [r for r in together.records.values() if r.key == "2023arXiv231215230Z"][0]
+    mendeley = [r for r in together.records.values() if r.key == "Zimmer2023m"][0]
+    assert ads.venue.pages is None and ads.ids("arxiv") == ["2312.15230"]
+    assert mendeley.kind.value == "preprint" and mendeley.ids("arxiv") == ["2312.15230"]
 
 
 def test_a_page_range_is_one_value_however_its_dash_is_printed(together):

@@ -649,14 +649,20 @@ def _date(fields: dict[str, str], ctx: SourceContext, entry: Entry) -> PartialDa
         return PartialDate(year=year)
 
 
+def _pages(text: str | None) -> str | None:
+    """Pages, but not the arXiv id that NASA ADS prints there ('pages = {arXiv:2312.15230}')."""
+    return None if text is None or re.fullmatch(r"\s*arXiv:\S+\s*", text, re.IGNORECASE) else text
+
+
 def _kind(entry_type: str, venue: str, fields: dict[str, str]) -> Kind:
     kind = _KIND_BY_TYPE.get(entry_type, Kind.OTHER)
     if PREPRINT_VENUE.search(venue) and kind in (Kind.JOURNAL, Kind.OTHER, Kind.UNKNOWN):
         return Kind.PREPRINT
     if kind in (Kind.CONFERENCE, Kind.PROCEEDINGS, Kind.CHAPTER) and WORKSHOP.search(venue):
         return Kind.WORKSHOP if kind != Kind.PROCEEDINGS else kind
-    if kind == Kind.OTHER and (fields.get("eprint") or fields.get("arxiv")) and not venue:
-        return Kind.PREPRINT
+    arxiv = fields.get("eprint") or fields.get("arxiv") or fields.get("arxivid")
+    if kind in (Kind.OTHER, Kind.JOURNAL) and arxiv and not venue:
+        return Kind.PREPRINT  # Mendeley: an @article with only 'arxivId'; a @misc with 'eprint'
     return kind
 
 
@@ -693,7 +699,7 @@ def entry_to_record(entry: Entry, ctx: SourceContext) -> Record | None:
         venue = Venue(
             name=venue_name, tag=text("abbr"), volume=text("volume"),
             issue=text("number") or text("issue"),
-            pages=text("pages"), publisher=text("publisher"), series=text("series"),
+            pages=_pages(text("pages")), publisher=text("publisher"), series=text("series"),
             editors=tuple(editors),
         )
     record = Record(
@@ -807,7 +813,7 @@ def _identifiers(record: Record, f: dict[str, str], venue_raw: str) -> None:
         candidates.append(f["eprint"])
     elif f.get("eprint") and eprint_type in _EPRINT_SCHEMES:
         record.add_identifier(_EPRINT_SCHEMES[eprint_type], clean_whitespace(f["eprint"]))
-    candidates += [f.get("arxiv", ""), venue_raw if re.search(r"arxiv", venue_raw, re.IGNORECASE) else "",
+    candidates += [f.get("arxiv", ""), f.get("arxivid", ""), venue_raw if re.search(r"arxiv", venue_raw, re.IGNORECASE) else "",
                    ids.arxiv_of_doi(record.first_id("doi")) or ""]
     corr = re.search(r"\barxiv\b|\bcorr\b", venue_raw, re.IGNORECASE)
     if corr and re.match(r"\s*abs/", f.get("volume", "")):
