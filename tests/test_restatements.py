@@ -21,9 +21,9 @@ def together(manifest):
     extra = tuple(SourceSpec(id=p.stem, path=p, format="bibtex", trust=0.6)
                   for p in sorted(RESTATEMENTS.glob("*.bib")))
     extra += (SourceSpec(id="orcid-works", path=RESTATEMENTS / "orcid-works.json", format="orcid",
-                         owner=owner, trust=0.6),
-              SourceSpec(id="doi-org-csl", path=RESTATEMENTS / "doi-org.csl.json", format="csljson",
-                         trust=0.6))
+                         owner=owner, trust=0.6),)
+    extra += tuple(SourceSpec(id=p.name.split(".")[0] + "-csl", path=p, format="csljson", trust=0.6)
+                   for p in sorted(RESTATEMENTS.glob("*.csl.json")))
     return resolve_manifest(Manifest(path=None, sources=manifest.sources + extra))
 
 
@@ -77,6 +77,9 @@ def test_proceedings_and_publishers_own_exports_join_the_seed_versions(together)
             ("elsevier", "ZIEMKE2021123", "ziemke2021flows"),
             ("ads-mendeley", "2023arXiv231215230Z", "zimmer2023perp"),
             ("ads-mendeley", "Zimmer2023m", "zimmer2023perp"),
+            ("zotero-csl", "http://zotero.org/users/1/items/ABCD1234", "Zimmer2023"),
+            ("zotero-csl", "http://zotero.org/users/1/items/EFGH5678", "zimmer2023perp"),
+            ("zotero-csl", "ziemke2021", "ziemke2021flows"),
             ("orcid-works", "101", "zimmer2023perp"),
             ("orcid-works", "102", "Zimmer2023"),
             ("orcid-works", "103", "ziemke2021flows"),
@@ -192,3 +195,10 @@ def test_publishers_and_dblps_printings_of_one_proceedings_are_one_edition(publi
     assert springer is _version_of(publishers, "dblp", "DBLP:conf/eccv/DoeR20")
     assert springer.edition == edition("dblp", "DBLP:conf/eccv/LiK20") == "venue/eccv/2020"
     assert len(publishers.works) == 11
+
+
+def test_zoteros_event_title_names_the_conference_by_its_acronym(together):
+    from kg.resolve.venues import record_venue
+    r = [r for r in together.records.values() if r.key == "http://zotero.org/users/1/items/ABCD1234"][0]
+    assert r.venue.printed == ("ICLR 2023",)
+    assert record_venue(r).acronym == "ICLR"

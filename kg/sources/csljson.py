@@ -295,8 +295,10 @@ def _venue(item: dict[str, Any], warn: Callable[[str], None] | None = None) -> V
         name = _string(item.get("collection-title")) or _string(item.get("publisher"))
     if not name:
         return None
+    # Other printed forms: the short title, and the event ('ICLR 2023', as Zotero has it).
     short = [s for s in (_string(item.get("container-title-short")),
-                         _string(item.get("journalAbbreviation"))) if s and s != name]
+                         _string(item.get("journalAbbreviation")), _string(item.get("event-title")),
+                         _string(item.get("event"))) if s and s != name]
     editors = people(item.get("editor"), warn and (lambda msg: warn(f"editor {msg}")))[0]
     return Venue(name=name, volume=_string(item.get("volume")), issue=_string(item.get("issue")),
                  pages=_string(item.get("page")), publisher=_string(item.get("publisher")),
