@@ -153,6 +153,25 @@ def test_a_name_without_particulars_after_a_comma_keeps_its_parts(printed):
     assert split_particulars(printed) == (printed, None, None)
 
 
+@pytest.mark.parametrize("printed", [
+    "ICLR", "ICLR 2023", "Proc. ICLR", "Proc. of ICLR 2023", "In: Proceedings of ICLR'23", "ICLR '23",
+    "In ICLR, 2023", "ICLR (Poster)", "ICLR 2023 (oral)", "ICLR 2023 notable top 5%",
+])
+def test_a_venue_printed_by_its_acronym_however_abbreviated_is_one_series(printed):
+    v = analyse(printed, kind=Kind.CONFERENCE)
+    assert (v.series_key, v.acronym) == ("iclr", "ICLR")
+    assert v.year in (None, 2023)
+
+
+def test_proceedings_without_of_and_a_glued_short_year():
+    v = analyse("Proceedings 4th International Conference on Fun with Algorithms, FUN 2007")
+    assert (v.series_key, v.ordinal, v.acronym, v.year) == (
+        "international conference on fun with algorithms", 4, "FUN", 2007)
+    assert analyse("SIGIR'20").year == 2020
+    # a journal keeps the word in its name
+    assert analyse("Proc Natl Acad Sci U S A", kind=Kind.JOURNAL).series_name == "Proc Natl Acad Sci U S A"
+
+
 def test_a_topic_with_another_tag_is_another_series():
     eccv, accv = (analyse(f"Computer Vision – {t} 2020", kind=Kind.CONFERENCE) for t in ("ECCV", "ACCV"))
     assert eccv.series_key != accv.series_key

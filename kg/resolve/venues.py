@@ -29,9 +29,14 @@ _ORDINAL = re.compile(
     r"^(?:the\s+)?(?:(?P<num>\d{1,3})(?:st|nd|rd|th)|(?P<word>" + _ORDINAL_WORD + r"))\b[\s.]*",
     re.I,
 )
-_PROCEEDINGS = re.compile(r"^(?:in\s+)?(?:(?:the\s+)?proc(?:eedings|\.)?\s+of\s+(?:the\s+)?)?", re.IGNORECASE)
+# 'In Proceedings of the', 'In: Proc. of', 'Proc. ICLR', 'Proceedings 4th International ...'.
+_PROCEEDINGS = re.compile(r"^(?:in:?\s+)?(?:(?:the\s+)?proc(?:eedings|\.)?(?:\s+of\s+(?:the\s+)?"
+                          r"|\s+(?-i:(?=[A-Z0-9]))))?", re.IGNORECASE)
+# How a paper was presented, printed after the venue: 'ICLR (Poster)', 'ICLR 2023 oral'.
+_PRESENTATION = re.compile(r"[\s,]*[(\[]?\b(?:poster|oral|spotlight|notable[\w\s%-]*|highlight)"
+                           r"(?:\s+(?:paper|presentation|track))?[)\]]?\s*$", re.IGNORECASE)
 _LEADING_YEAR = re.compile(r"^(?:(?:19|20)\d{2})\s+")
-_TRAILING_YEAR = re.compile(r"[\s,]+(?:'\d{2}|(?:19|20)\d{2})\s*$")
+_TRAILING_YEAR = re.compile(r"(?:[\s,]+(?:'\d{2}|(?:19|20)\d{2})|(?<=[A-Za-z])'\d{2})\s*$")  # "ICLR'23"
 # 'Advances in Neural Information Processing Systems 33': a trailing number is the edition's volume.
 _TRAILING_NUMBER = re.compile(r"(?<=[A-Za-z])\s+(\d{1,3})\s*$")
 _ACRONYM_PAREN = re.compile(r"\s*\(\s*([A-Z][A-Za-z&\-]*[A-Z][A-Za-z]*)\s*(?:'?\d{2}|\d{4})?\s*\)")
@@ -220,6 +225,8 @@ def analyse(name: str, *, kind: Kind = Kind.UNKNOWN, tag: str | None = None,
     if lead and len(text) > lead.end():
         tag_info = tag_info or Tag(lead.group(1), expand_year(lead.group(2).lstrip("'")))
         text = text[lead.end():]
+    if kind != Kind.JOURNAL:
+        text = _PRESENTATION.sub("", text) or text
     proceedings = _PROCEEDINGS.match(text)
     # 'Proceedings of the London Mathematical Society' is a journal's name: the series key goes
     # without the words, as a conference's does, but the name keeps them.
