@@ -202,3 +202,15 @@ def test_zoteros_event_title_names_the_conference_by_its_acronym(together):
     r = [r for r in together.records.values() if r.key == "http://zotero.org/users/1/items/ABCD1234"][0]
     assert r.venue.printed == ("ICLR 2023",)
     assert record_venue(r).acronym == "ICLR"
+
+
+def test_two_works_of_one_title_are_told_apart_by_first_author_and_year(tmp_path):
+    bib = tmp_path / "two.bib"
+    bib.write_text("@article{a, title={Introduction}, author={Doe, Jane and Roe, Richard}, "
+                   "journal={Journal of Examples}, year={2019}}\n"
+                   "@article{b, title={Introduction}, author={Diaz, Carla}, journal={Other Letters},"
+                   " year={2021}}\n@article{c, title={Introduction}, journal={Third}, year={2022}}\n",
+                   encoding="utf-8")
+    res = resolve_manifest(Manifest(path=None, sources=(SourceSpec(id="two", path=bib),)))
+    assert sorted(w.path for w in res.works) == [
+        "work/introduction-anon-2022", "work/introduction-diaz-2021", "work/introduction-doe-2019"]

@@ -501,6 +501,8 @@ class Resolver:
         slugs: dict[str, list[Work]] = defaultdict(list)
         for w in works:
             slugs[base_slug(w)].append(w)
+        # The people are not resolved yet: a work's first author is its first slot's printed name.
+        first_slot = {id(w): slots[0] for w, slots in self._slots_by_work if slots}
         renames: dict[str, str] = {}
         for slug, group in slugs.items():
             if len(group) == 1:
@@ -508,8 +510,8 @@ class Resolver:
             else:
                 final = {}
                 for w in group:
-                    first = w.authors[0].mentions[0].printed if w.authors and w.authors[0].mentions \
-                        else ""
+                    slot = first_slot.get(id(w))
+                    first = slot.mentions[0].printed if slot is not None and slot.mentions else ""
                     fam = slugify(first.split(",")[0].split()[-1]) if first else "anon"
                     year = w.date.year if w.date else "nd"
                     final[id(w)] = f"{slug}-{fam}-{year}"
