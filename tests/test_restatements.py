@@ -27,6 +27,10 @@ def together(manifest):
     return resolve_manifest(Manifest(path=None, sources=manifest.sources + extra))
 
 
+def _record(res, key: str):
+    return next(r for r in res.records.values() if r.key == key)
+
+
 def _work_of(res, source: str, key: str):
     for w in res.works:
         for uid in w.records:
@@ -89,8 +93,8 @@ def test_proceedings_and_publishers_own_exports_join_the_seed_versions(together)
 
 
 def test_an_arxiv_id_printed_as_pages_or_as_mendeleys_arxivid_is_no_page(together):
-    ads = [r for r in together.records.values() if r.key == "2023arXiv231215230Z"][0]
-    mendeley = [r for r in together.records.values() if r.key == "Zimmer2023m"][0]
+    ads = _record(together, "2023arXiv231215230Z")
+    mendeley = _record(together, "Zimmer2023m")
     assert ads.venue.pages is None and ads.ids("arxiv") == ["2312.15230"]
     assert mendeley.kind.value == "preprint" and mendeley.ids("arxiv") == ["2312.15230"]
 
@@ -130,7 +134,7 @@ def test_identifiers_escaped_for_tex_and_arxiv_ids_in_a_corr_volume(together):
     assert eccv.identifiers["doi"] == ["10.1007/978-3-030-58452-8_13"]
     iclr = _work_of(together, "dblp", "DBLP:conf/iclr/ZimmerSP23")
     assert iclr.identifiers["openreview"] == ["_nF5imFKQI"]
-    semantic = [r for r in together.records.values() if r.key == "Zimmer2023PERPRT"][0]
+    semantic = _record(together, "Zimmer2023PERPRT")
     assert semantic.ids("arxiv") == ["2312.15230"]
 
 
@@ -199,7 +203,7 @@ def test_publishers_and_dblps_printings_of_one_proceedings_are_one_edition(publi
 
 def test_zoteros_event_title_names_the_conference_by_its_acronym(together):
     from kg.resolve.venues import record_venue
-    r = [r for r in together.records.values() if r.key == "http://zotero.org/users/1/items/ABCD1234"][0]
+    r = _record(together, "http://zotero.org/users/1/items/ABCD1234")
     assert r.venue.printed == ("ICLR 2023",)
     assert record_venue(r).acronym == "ICLR"
 
