@@ -83,7 +83,7 @@ _ACRONYM_YEAR_PART = re.compile(
     r"\(?(?P<acronym>[A-Z][A-Za-z0-9&/+\-]*[A-Z][A-Za-z0-9]*)\s?(?P<year>'\d{2}|(?:19|20)\d{2})\)?")
 
 
-_top_level_commas = re.compile(r",(?![^()]*\))")  # not inside '(Depling, SyntaxFest 2019)'
+_TOP_LEVEL_COMMA = re.compile(r",(?![^()]*\))")  # not inside '(Depling, SyntaxFest 2019)'
 
 
 def split_particulars(text: str) -> tuple[str, str | None, int | None]:
@@ -102,7 +102,7 @@ def split_particulars(text: str) -> tuple[str, str | None, int | None]:
     >>> split_particulars("Lab. for Computer Science, M.I.T.")
     ('Lab. for Computer Science, M.I.T.', None, None)
     """
-    parts = [p.strip() for p in _top_level_commas.split(text)]
+    parts = [p.strip() for p in _TOP_LEVEL_COMMA.split(text)]
     for i in range(1, len(parts)):
         part = parts[i]
         acronym = None

@@ -813,10 +813,11 @@ def _identifiers(record: Record, f: dict[str, str], venue_raw: str) -> None:
         candidates.append(f["eprint"])
     elif f.get("eprint") and eprint_type in _EPRINT_SCHEMES:
         record.add_identifier(_EPRINT_SCHEMES[eprint_type], clean_whitespace(f["eprint"]))
-    candidates += [f.get("arxiv", ""), f.get("arxivid", ""), venue_raw if re.search(r"arxiv", venue_raw, re.IGNORECASE) else "",
+    in_arxiv = re.search(r"\barxiv\b|\bcorr\b", venue_raw, re.IGNORECASE)
+    candidates += [f.get("arxiv", ""), f.get("arxivid", ""),
+                   venue_raw if re.search(r"arxiv", venue_raw, re.IGNORECASE) else "",
                    ids.arxiv_of_doi(record.first_id("doi")) or ""]
-    corr = re.search(r"\barxiv\b|\bcorr\b", venue_raw, re.IGNORECASE)
-    if corr and re.match(r"\s*abs/", f.get("volume", "")):
+    if in_arxiv and re.match(r"\s*abs/", f.get("volume", "")):
         candidates.append(f["volume"])  # dblp, Semantic Scholar: journal 'CoRR', volume 'abs/2312.15230'
     for text in candidates:
         a = ids.arxiv(text) if text else None
