@@ -31,7 +31,7 @@ from .model import (
     Version, Work,
 )
 from .people import PersonClusterer, Slot, WorkContext, another_of_scheme, preferred
-from .venues import Tag, VenueKey, parse_tag, record_venue
+from .venues import Tag, VenueKey, abbreviation_aliases, parse_tag, record_venue
 from .works import _STOPWORDS, WorkClusterer
 
 _VERSION_ORDER = {Kind.PREPRINT: 0, Kind.WORKSHOP: 1, Kind.CONFERENCE: 2, Kind.JOURNAL: 3,
@@ -151,6 +151,14 @@ class Resolver:
             if len(named) == 1:  # 'neurips' printed alone, and one series whose acronym is NeurIPS
                 alias[skey] = named.pop()
         for a, target in alias.items():
+            by_series[target] += by_series.pop(a)
+        # Merge series printed abbreviated ('J. Mach. Learn. Res.') into the one series they abbreviate.
+        printed = {}
+        for skey, items in by_series.items():
+            names = {k.series_name for _, k in items} | {r.venue.name for r, _ in items if r.venue}
+            kind = Counter(k.kind for _, k in items).most_common(1)[0][0]
+            printed[skey] = (names, kind, {fold(k.acronym) for _, k in items if k.acronym})
+        for a, target in abbreviation_aliases(printed).items():
             by_series[target] += by_series.pop(a)
         series_list: list[Series] = []
         editions: dict[str, Edition] = {}

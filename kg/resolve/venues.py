@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ..records import Kind, Record
-from ..text import clean_whitespace, fold, latex_to_unicode
+from ..text import clean_whitespace, fold, latex_to_unicode, strip_accents
 
 _UNITS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
           "eighth": 8, "ninth": 9}
@@ -336,6 +336,114 @@ def _series_name(text: str) -> str:
     if text.rstrip(" ,;").endswith(".") and _ABBREVIATED.search(name):
         return name + "."
     return name
+
+
+# Words an abbreviation leaves out (ISO 4, NLM): articles, prepositions, conjunctions. A capital
+# single letter is kept: it is 'Series A', not the article.
+_GLUE_WORDS = frozenset({"a", "an", "and", "at", "de", "der", "des", "di", "die", "du", "et", "for", "fur",
+                         "in", "la", "le", "of", "on", "the", "to", "und"})
+_NAME_WORD = re.compile(r"([^\W_]+)(\.?)")
+_NUMBERED_WORD = re.compile(r"\d|^[ivxlc]+$")  # a number, or a Roman numeral
+
+
+def name_words(name: str) -> tuple[tuple[str, bool], ...]:
+    """The words a series name is compared on when one printing may abbreviate another: folded,
+    without 'Proceedings of' and glue words, each with whether it was printed with a dot.
+
+    >>> name_words("J.~Mach. Learn. Res.")
+    (('j', True), ('mach', True), ('learn', True), ('res', True))
+    >>> name_words("Journal of Combinatorial Theory, Series A")
+    (('journal', False), ('combinatorial', False), ('theory', False), ('series', False), ('a', False))
+    """
+    text = strip_accents(clean_whitespace(latex_to_unicode(name)))
+    text = text[_PROCEEDINGS.match(text).end():]
+    words = []
+    for m in _NAME_WORD.finditer(text):
+        word, dotted = m.group(1), bool(m.group(2))
+        low = word.lower()
+        if low in _GLUE_WORDS and not dotted and (word.islower() or len(word) > 1):
+            continue
+        words.append((low, dotted))
+    return tuple(words)
+
+
+def _contraction(short: str, word: str) -> bool:
+    """'natl' of 'national', 'mgmt' of 'management': first and last letters kept, the rest in order."""
+    if len(short) < 3 or short[0] != word[0] or short[-1] != word[-1]:
+        return False
+    rest = iter(word[1:-1])
+    return all(c in rest for c in short[1:-1])
+
+
+def abbreviates(short: tuple[tuple[str, bool], ...], full: tuple[tuple[str, bool], ...]) -> bool:
+    """Whether the words of ``short`` abbreviate those of ``full`` word by word, as ISO 4 and NLM
+    abbreviate journal and conference names: each word equal, or printed with a dot and cut short
+    ('Comput.' of 'Computing') or contracted ('Natl.' of 'National'), or a plural's singular; at least
+    one of them shortened; two words at least; numbers and Roman numerals only equal.
+
+    >>> abbreviates(name_words("IEEE Trans. Pattern Anal. Mach. Intell."),
+    ...             name_words("IEEE Transactions on Pattern Analysis and Machine Intelligence"))
+    True
+    >>> abbreviates(name_words("J. Comb. Theory, Ser. A"), name_words("Journal of Combinatorial Theory, Series B"))
+    False
+    """
+    if len(short) != len(full) or len(short) < 2:
+        return False
+    shortened = False
+    for (a, dotted), (w, _) in zip(short, full):
+        if a == w:
+            continue
+        if _NUMBERED_WORD.search(a) or _NUMBERED_WORD.search(w):
+            return False  # 'Part I' and 'Part II', 'Summit XII' and 'Summit XIII' are not one name
+        if dotted:
+            if not (w.startswith(a) or _contraction(a, w)):
+                return False
+        elif w not in (a + "s", a + "es"):  # without a dot, a word is only inflected, not cut
+            return False
+        shortened = True
+    return shortened
+
+
+def abbreviation_aliases(series: dict[str, tuple[set[str], str, set[str]]]) -> dict[str, str]:
+    """Series key -> the key of the one series its printed names abbreviate.
+
+    ``series`` maps each series key to its printed names, its kind and its acronyms. A series is
+    taken for another's abbreviation only when exactly one other series fits, of a compatible kind
+    and without a different acronym; chains ('Comput. Sci.' of 'Comput. Science' of 'Computer
+    Science') end at the full name.
+    """
+    words = {key: {w for n in names if (w := name_words(n))} for key, (names, _, _) in series.items()}
+    by_initials: dict[tuple[str, ...], set[str]] = {}
+    for key, ws in words.items():
+        for w in ws:
+            by_initials.setdefault(tuple(x[0][0] for x in w), set()).add(key)
+    fits: dict[str, set[str]] = {}
+    for key, ws in words.items():
+        _, kind, acronyms = series[key]
+        for w in ws:
+            for other in by_initials.get(tuple(x[0][0] for x in w), ()):
+                if other == key or other in fits.get(key, ()):
+                    continue
+                _, okind, oacronyms = series[other]
+                if kind != okind and "other" not in (kind, okind):
+                    continue
+                if acronyms and oacronyms and not acronyms & oacronyms:
+                    continue
+                if any(abbreviates(w, ow) for ow in words[other]):
+                    fits.setdefault(key, set()).add(other)
+    alias: dict[str, str] = {}
+    for key, found in fits.items():
+        # 'IEEE Trans. Evol. Comput.' fits 'IEEE Trans. Evolutionary Computation' and the full name,
+        # which the first abbreviates in turn: one series, printed three ways.
+        fullest = {f for f in found if not fits.get(f, set()) & found}
+        if len(fullest) == 1:
+            alias[key] = fullest.pop()
+    for key in list(alias):  # follow chains to the full name (each step lengthens a word: no cycles)
+        target = alias[key]
+        while target in alias:
+            target = alias[target]
+        alias[key] = target
+    return alias
 
 
 def record_venue(record: Record) -> VenueKey | None:
