@@ -198,7 +198,18 @@ def test_publishers_and_dblps_printings_of_one_proceedings_are_one_edition(publi
     springer = _version_of(publishers, "publishers", "10.1007/978-3-030-58452-8_13")
     assert springer is _version_of(publishers, "dblp", "DBLP:conf/eccv/DoeR20")
     assert springer.edition == edition("dblp", "DBLP:conf/eccv/LiK20") == "venue/eccv/2020"
-    assert len(publishers.works) == 11
+    assert len(publishers.works) == 12
+
+
+def test_a_journal_printed_in_full_and_by_its_iso4_abbreviation_is_one_series(publishers):
+    # IEEE Xplore prints 'IEEE Transactions on Pattern Analysis and Machine Intelligence', dblp
+    # 'IEEE Trans. Pattern Anal. Mach. Intell.': two papers of one volume are in one edition.
+    ieee = _version_of(publishers, "publishers", "9200001")
+    assert ieee.edition == _version_of(publishers, "dblp", "DBLP:journals/pami/LiD21").edition
+    series = {s.path: s for s in publishers.series}[
+        {e.path: e for e in publishers.editions}[ieee.edition].series]
+    assert series.name == "IEEE Transactions on Pattern Analysis and Machine Intelligence"
+    assert series.names == ["IEEE Trans. Pattern Anal. Mach. Intell."]
 
 
 def test_zoteros_event_title_names_the_conference_by_its_acronym(together):
