@@ -1,8 +1,9 @@
 """Curation: a small human-edited file of decisions that override the automatic ones.
 
 ``data/curation.toml`` holds ``[[same]]`` and ``[[not_same]]`` statements about records (``source#key``
-or ``source:line``), and ``[[prefer]]`` statements choosing a field's value for a work or person. Each needs
-a ``reason``. Statements are applied in a fixed order, so the result is deterministic.
+or ``source:line``), ``[[same_venue]]`` and ``[[not_same_venue]]`` statements about venue series (a name
+or acronym as the records print it), and ``[[prefer]]`` statements choosing a field's value for a work or
+person. Each needs a ``reason``. Statements are applied in a fixed order, so the result is deterministic.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from pathlib import Path
 
 from ..errors import ConfigError
 from ..records import Record
+from ..text import fold
+from .venues import analyse
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,8 @@ class Curation:
     path: Path | None = None
     same: list[tuple[list[str], str, int]] = field(default_factory=list)
     not_same: list[tuple[list[str], str, int]] = field(default_factory=list)
+    same_venue: list[tuple[list[str], str, int]] = field(default_factory=list)
+    not_same_venue: list[tuple[list[str], str, int]] = field(default_factory=list)
     prefer: list[Prefer] = field(default_factory=list)
 
     def pairs(self, records: dict[str, Record], which: str) -> list[tuple[str, str]]:
@@ -49,6 +54,31 @@ class Curation:
                 out += [(a, b) for i, a in enumerate(uids) for b in uids[i + 1:]]
         return sorted(set(out))
 
+    def venue_groups(self, which: str, series: dict[str, tuple[set[str], set[str]]]
+                     ) -> list[list[set[str]]]:
+        """Per 'same_venue' or 'not_same_venue' statement, per venue it names, the series keys that
+        venue is: ``series`` maps each series key to the names printed for it and its acronyms
+        (folded). A venue is named by a name a record prints, an acronym, or a name of the same
+        series key ('Proceedings of ICLR 2023' names the ICLR series)."""
+        statements = getattr(self, which)
+        if not statements:
+            return []
+        by_name: dict[str, set[str]] = {}
+        for key, (names, acronyms) in series.items():
+            for n in {fold(x) for x in names} | acronyms | {key}:
+                by_name.setdefault(n, set()).add(key)
+        out = []
+        for refs, _, line in statements:
+            groups = []
+            for ref in refs:
+                keys = by_name.get(fold(ref), set()) | by_name.get(analyse(ref).series_key, set())
+                if not keys:
+                    raise ConfigError(f"{self.path}:{line}: no venue {ref!r} (use a name or an "
+                                      "acronym that a record prints)")
+                groups.append(keys)
+            out.append(groups)
+        return out
+
 
 def load(path: str | Path) -> Curation:
     path = Path(path)
@@ -66,12 +96,13 @@ def load(path: str | Path) -> Curation:
         return hits[n] if n < len(hits) else 0
 
     cur = Curation(path=path)
-    for table in ("same", "not_same"):
+    for table in ("same", "not_same", "same_venue", "not_same_venue"):
+        what = "venues" if table.endswith("venue") else "records"
         for n, stmt in enumerate(doc.get(table, [])):
             line = line_of(table, n)
-            refs = stmt.get("records")
+            refs = stmt.get(what)
             if not isinstance(refs, list) or len(refs) < 2:
-                raise ConfigError(f"{path}:{line}: [[{table}]] needs 'records' with two or more entries")
+                raise ConfigError(f"{path}:{line}: [[{table}]] needs '{what}' with two or more entries")
             if not stmt.get("reason"):
                 raise ConfigError(f"{path}:{line}: [[{table}]] needs a 'reason'")
             getattr(cur, table).append(([str(r) for r in refs], str(stmt["reason"]), line))
@@ -82,8 +113,8 @@ def load(path: str | Path) -> Curation:
             raise ConfigError(f"{path}:{line}: [[prefer]] is missing {', '.join(missing)}")
         cur.prefer.append(Prefer(entity=str(stmt["entity"]), field=str(stmt["field"]),
                                  value=str(stmt["value"]), reason=str(stmt["reason"]), line=line))
-    unknown = set(doc) - {"same", "not_same", "prefer"}
+    unknown = set(doc) - {"same", "not_same", "same_venue", "not_same_venue", "prefer"}
     if unknown:
-        raise ConfigError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}; "
-                          "expected [[same]], [[not_same]], [[prefer]]")
+        raise ConfigError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}; expected "
+                          "[[same]], [[not_same]], [[same_venue]], [[not_same_venue]], [[prefer]]")
     return cur
