@@ -1,12 +1,17 @@
-"""Identifier recognition and normalization: arXiv, DOI, OpenReview, ORCID iD, Wikidata QID, URLs.
+"""Identifier recognition and normalization: arXiv, DOI, OpenReview, ORCID iD, Wikidata QID, ISSN,
+ISBN, URLs.
 
-Each normalizer returns the canonical form or None when the text is not such an identifier.
+Each normalizer returns the canonical form or None when the text is not such an identifier. ISSN and
+ISBN check digits are python-stdnum's.
 """
 
 from __future__ import annotations
 
 import re
 from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
+
+from stdnum import isbn as _isbn
+from stdnum import issn as _issn
 
 # arXiv identifiers: https://info.arxiv.org/help/arxiv_identifier.html
 _ARXIV_NEW = re.compile(r"(?<![\d.])(\d{2})(0[1-9]|1[0-2])\.(\d{4,5})(v\d+)?(?![\d])")
@@ -104,6 +109,53 @@ def arxiv_of_doi(value: str | None) -> str | None:
     """
     m = _ARXIV_DOI.match(value or "")
     return m.group(1) if m else None
+
+
+_ISSN_SHAPE = re.compile(r"(?<![\w-])(\d{4})\s*[-‐–]{0,2}\s*(\d{3}[\dXx])(?![\w-])")
+_ISBN_SHAPE = re.compile(r"(?<![\w-])(?:\d[\s-]?){9}(?:(?:\d[\s-]?){3})?[\dXx](?![\w-])")
+
+
+def issns(text: str) -> tuple[list[str], list[str]]:
+    """The ISSNs a field prints, as NNNN-NNNC, and what in it looks like one but fails the check
+    digit (or, when nothing in it looks like one, the whole text).
+
+    >>> issns("1532-0626 (print), 1532-0634 (electronic)")
+    (['1532-0626', '1532-0634'], [])
+    >>> issns("15324435")
+    (['1532-4435'], [])
+    >>> issns("2214--7160, 1234-5678")
+    (['2214-7160'], ['1234-5678'])
+    """
+    good: list[str] = []
+    bad: list[str] = []
+    for m in _ISSN_SHAPE.finditer(text):
+        value = f"{m.group(1)}-{m.group(2).upper()}"
+        (good if _issn.is_valid(value) else bad).append(value)
+    if not good and not bad and text.strip():
+        bad.append(text.strip())
+    return list(dict.fromkeys(good)), bad
+
+
+def isbns(text: str) -> tuple[list[str], list[str]]:
+    """The ISBNs a field prints, as hyphenated ISBN-13 (an ISBN-10 converted, so that both printings
+    of one book compare equal), and what fails the check digit (or the whole text, as for ISSNs).
+
+    >>> isbns("3-540-20201-3 (pbk.); 978-3-030-58452-8")
+    (['978-3-540-20201-1', '978-3-030-58452-8'], [])
+    >>> isbns("ISBN 978-3-030-58452-9")
+    ([], ['978-3-030-58452-9'])
+    """
+    good: list[str] = []
+    bad: list[str] = []
+    for m in _ISBN_SHAPE.finditer(text):
+        value = m.group(0).strip(" -")
+        if _isbn.is_valid(value):
+            good.append(_isbn.format(value, convert=True))
+        else:
+            bad.append(value)
+    if not good and not bad and text.strip():
+        bad.append(text.strip())
+    return list(dict.fromkeys(good)), bad
 
 
 def openreview(text: str) -> str | None:

@@ -308,6 +308,7 @@ def read_paper(el: Element, vol: Volume, key: str, ctx: SourceContext, *, line: 
             record.add_identifier("doi", normalized)
         else:
             record.warnings.append(f"doi {doi!r} is not a DOI")
+            ctx.warn(line, f"paper {key}: doi {doi!r} is not a DOI; left out")
     url = _ws(el.findtext("url"))
     if url.startswith(("http://", "https://")):
         found = ids.classify_url(url)

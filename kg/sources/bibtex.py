@@ -710,7 +710,10 @@ def entry_to_record(entry: Entry, ctx: SourceContext) -> Record | None:
         date=_date(f, ctx, entry), abstract=text("abstract"), entry_type=entry.entry_type,
         subjects=[s.strip() for s in (text("keywords") or "").split(",") if s.strip()],
     )
+    noted = len(record.warnings)
     _identifiers(record, f, venue_raw)
+    for warning in record.warnings[noted:]:  # a value that is no identifier is left out, and said so
+        ctx.warn(entry.line, f"entry {entry.key!r}: {warning}; left out")
     if link:
         found = ids.classify_url(link)
         if found:
@@ -765,6 +768,17 @@ def add_doi(record: Record, text: str | None) -> None:
             record.add_identifier("doi", d)
         else:
             record.warnings.append(f"doi {text!r} is not a DOI")
+
+
+def add_standard_numbers(record: Record, scheme: str, text: str | None) -> None:
+    """Add the ISSNs or ISBNs a field prints ('1532-0626 (print), 1532-0634 (electronic)'), in normal
+    form; one that fails its check digit is noted on the record, not dropped silently."""
+    if text and text.strip():
+        good, bad = (ids.issns if scheme == "issn" else ids.isbns)(text)
+        for value in good:
+            record.add_identifier(scheme, value)
+        for value in bad:
+            record.warnings.append(f"{scheme} {value!r} is not a valid {scheme.upper()}")
 
 
 _ONLY_URL = re.compile(r"\s*(?:\\url\s*\{\s*(https?://[^\s{}]+)\s*\}|<?(https?://[^\s{}<>]+)>?)\s*")
@@ -835,8 +849,7 @@ def _identifiers(record: Record, f: dict[str, str], venue_raw: str) -> None:
         if name == "url":
             record.add_identifier("url", url)
     for name in ("isbn", "issn"):
-        if f.get(name):
-            record.add_identifier(name, clean_whitespace(f[name]))
+        add_standard_numbers(record, name, f.get(name))
     key = dblp_key(record.key, f.get("biburl", ""), f.get("bibsource", ""))
     if key:
         record.add_identifier("dblp", key)

@@ -20,7 +20,7 @@ from .. import identifiers as ids
 from ..records import Kind, PartialDate, PersonName, Record, Venue
 from ..text import clean_whitespace
 from . import SourceContext, SourceFormat
-from .bibtex import PREPRINT_VENUE, WORKSHOP, add_doi
+from .bibtex import PREPRINT_VENUE, WORKSHOP, add_doi, add_standard_numbers
 
 
 class Located(dict):  # type: ignore[type-arg]
@@ -327,7 +327,9 @@ def _identifiers(record: Record, item: dict[str, Any]) -> None:
     for name, scheme in (("PMID", "pmid"), ("PMCID", "pmcid"), ("ISBN", "isbn"), ("ISSN", "issn")):
         given = item.get(name)
         for value in given if isinstance(given, list) else [given]:
-            # Zotero joins several ISSNs in one string: '1006-4982, 1995-8196'.
+            if scheme in ("isbn", "issn"):  # Zotero joins several in one string: '1006-4982, 1995-8196'
+                add_standard_numbers(record, scheme, _string(value))
+                continue
             for text in re.split(r"[,;\s]+", _string(value) or ""):
                 if text:
                     record.add_identifier(scheme, text)
@@ -358,7 +360,10 @@ def item_to_record(item: Any, key: str, line: int, ctx: SourceContext, raw: str 
         abstract=_string(item.get("abstract")), entry_type=str(item.get("type")),
         subjects=_subjects(item),
     )
+    noted = len(record.warnings)
     _identifiers(record, item)
+    for warning in record.warnings[noted:]:  # a value that is no identifier is left out, and said so
+        ctx.warn(line, f"item {key!r}: {warning}; left out")
     record.kind = _kind(item, venue.name if venue else "", record)
     for name in ("event-title", "event", "note", "language", "genre", "subtype", "group-title"):
         text = _string(item.get(name))
