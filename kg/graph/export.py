@@ -309,6 +309,8 @@ class CitedWork:
     arxiv: str | None = None
     url: str | None = None
     abstract: str | None = None
+    issn: str | None = None  # the journal's ISSNs, joined by ', '
+    isbn: str | None = None  # the book's, or the proceedings' a paper is in
 
 
 def _date(term: Literal | None) -> tuple[int, ...]:
@@ -373,6 +375,10 @@ def cited_works(store: StoreLike) -> list[CitedWork]:
             or (idmod.resolvable("openreview", openreview) if openreview else None) \
             or (idmod.resolvable("arxiv", arxiv) if arxiv else None)
         complete = ix.one(work, KG.authorListComplete)
+        issns = sorted(t.value for t in ix.all(series, SCHEMA.issn)) if series is not None else []
+        isbns = sorted(t.value for t in ix.all(venue, SCHEMA.isbn)) if venue is not None else []
+        isbns = isbns or sorted(ix.text(pv, SCHEMA.value) or "" for pv in ix.all(described, SCHEMA.identifier)
+                                if ix.text(pv, SCHEMA.propertyID) == idmod.LABELS["isbn"])
         out.append(CitedWork(
             iri=work.value,
             title=ix.text(work, SCHEMA.name) or ix.text(described, SCHEMA.name) or "",
@@ -389,6 +395,8 @@ def cited_works(store: StoreLike) -> list[CitedWork]:
             arxiv=arxiv,
             url=url,
             abstract=ix.text(work, SCHEMA.abstract),
+            issn=", ".join(issns) or None,
+            isbn=", ".join(isbns) or None,
         ))
     return out
 
@@ -500,6 +508,8 @@ def bibtex_entries(works: list[CitedWork]) -> list[Entry]:
             ("pages", w.pages.replace("-", "--").replace("----", "--") if w.pages else None),
             ("year", str(w.date[0]) if w.date else None),
             ("month", str(w.date[1]) if len(w.date) > 1 else None),
+            ("issn", w.issn if etype == "article" else None),
+            ("isbn", w.isbn if etype != "article" else None),
             ("doi", w.doi),
             ("eprint", w.arxiv),
             ("archiveprefix", "arXiv" if w.arxiv else None),
@@ -574,7 +584,7 @@ def csl_items(works: list[CitedWork]) -> list[dict]:
         if w.date:
             item["issued"] = {"date-parts": [list(w.date)]}
         optional = {**_csl_venue(item["type"], w), "volume": w.volume, "page": w.pages,
-                    "DOI": w.doi, "URL": w.url, "abstract": w.abstract}
+                    "DOI": w.doi, "URL": w.url, "abstract": w.abstract, "ISSN": w.issn, "ISBN": w.isbn}
         if w.arxiv:
             if w.kind == "preprint":
                 optional.update({"publisher": w.publisher or "arXiv", "number": f"arXiv:{w.arxiv}"})

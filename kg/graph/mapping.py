@@ -260,6 +260,8 @@ class Mapper:
             yield self._t(s, SCHEMA.alternateName, lit(sr.acronym))
         for n in sr.names:
             yield self._t(s, SCHEMA.alternateName, lit(n))
+        for v in sr.issns:
+            yield self._t(s, SCHEMA.issn, lit(v))
         for e in sr.editions:
             yield self._t(s, SCHEMA.hasPart, self.iri(e))
 
@@ -269,6 +271,8 @@ class Mapper:
         yield self._t(s, SCHEMA.name, lit(e.name))
         for n in e.names:
             yield self._t(s, SCHEMA.alternateName, lit(n))
+        for v in e.isbns:
+            yield self._t(s, SCHEMA.isbn, lit(v))
         series = self.iri(e.series)
         yield self._t(s, SCHEMA.isPartOf, series)
         yield self._t(s, FRBR.partOf, series)

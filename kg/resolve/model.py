@@ -131,6 +131,7 @@ class Edition:
     volume: str | None = None
     host: str | None = None  # the edition path of the conference a workshop was held at
     names: list[str] = field(default_factory=list)
+    isbns: list[str] = field(default_factory=list)  # of the proceedings volume or book, ISBN-13
 
 
 @dataclass(slots=True)
@@ -141,6 +142,7 @@ class Series:
     acronym: str | None = None
     names: list[str] = field(default_factory=list)
     editions: list[str] = field(default_factory=list)
+    issns: list[str] = field(default_factory=list)  # a journal's print and electronic ISSNs
 
 
 @dataclass(slots=True)

@@ -170,6 +170,17 @@ class Resolver:
                 alias[skey] = named.pop()
         for a, target in alias.items():
             join(a, target)
+        # Journals that share an ISSN are one journal, however differently their names are printed.
+        by_issn: dict[str, set[str]] = defaultdict(set)
+        for skey, items in by_series.items():
+            for r, k in items:
+                if k.kind == "journal":
+                    for value in r.ids("issn"):
+                        by_issn[value].add(skey)
+        for _, skeys in sorted(by_issn.items()):
+            target, *rest = sorted(skeys)
+            for other in rest:
+                join(other, target)
         # Merge series printed abbreviated ('J. Mach. Learn. Res.') into the one series they abbreviate.
         printed = {}
         for skey, items in by_series.items():
@@ -203,7 +214,9 @@ class Resolver:
                 slug, n = f"{base}-{n}", n + 1
             used_slugs.add(slug)
             s = Series(path=f"venue/{slug}", name=name, kind=kind, acronym=acronym,
-                       names=sorted({k.series_name for _, k in items} - {name}))
+                       names=sorted({k.series_name for _, k in items} - {name}),
+                       issns=sorted({v for r, _ in items if r.kind == Kind.JOURNAL for v in r.ids("issn")})
+                       if kind == "journal" else [])
             series_list.append(s)
             if kind == "repository":
                 for r, _ in items:
@@ -236,6 +249,8 @@ class Resolver:
                     editions[path] = ed
                     s.editions.append(path)
                 edition_names[path].append((k.edition_name or name, r.uid))
+                if r.kind not in _WHOLE_BOOKS:
+                    ed.isbns += [v for v in r.ids("isbn") if v not in ed.isbns]
                 ed.ordinal = ed.ordinal or k.ordinal
                 edition_of[r.uid] = path
                 if k.host and not ed.host:
@@ -385,7 +400,7 @@ class Resolver:
         ids: dict[str, list[str]] = {}
         for r in sorted(members, key=lambda r: (-self.trust(r.uid), r.uid)):
             for i in r.identifiers:
-                if (i.scheme, i.value) in excluded.get(r.uid, set()):
+                if (i.scheme, i.value) in excluded.get(r.uid, set()) or not _identifies_version(i.scheme, r):
                     continue
                 ids.setdefault(i.scheme, [])
                 if i.value not in ids[i.scheme]:
@@ -765,6 +780,17 @@ def _version_slug(v: Version) -> str:
             return f"{series}-{year}".strip("-")
         return "-".join(parts[1:])
     return v.kind.value if v.kind != Kind.UNKNOWN else "version"
+
+
+# An ISBN names the book a paper is in, unless the record is the book itself.
+_WHOLE_BOOKS = frozenset({Kind.BOOK, Kind.PROCEEDINGS, Kind.THESIS, Kind.REPORT, Kind.OTHER, Kind.UNKNOWN})
+
+
+def _identifies_version(scheme: str, record: Record) -> bool:
+    """Whether a record's identifier of this scheme names the version itself: an ISSN names the
+    journal (it goes to the series), an ISBN of a paper the proceedings or book (it goes to the
+    edition)."""
+    return scheme != "issn" and (scheme != "isbn" or record.kind in _WHOLE_BOOKS)
 
 
 def _venues_in_use(series: list[Series], editions: list[Edition], works: list[Work]

@@ -203,9 +203,11 @@ def citation_meta(root: dict[str, Any]) -> list[tuple[str, str]]:
                          else first(edition, "name")))
             if first(edition, "volumeNumber"):
                 tags.append(("citation_volume", first(edition, "volumeNumber")))
+            tags += [("citation_issn", i) for i in sorted(text(v) for v in values(series, "issn"))]
         else:
             tags.append(("citation_conference_title", first(edition, "name")
                          or (first(series, "name") if series else "")))
+        tags += [("citation_isbn", i) for i in sorted(text(v) for v in values(edition, "isbn"))]
         if info["pages"] and "-" in info["pages"]:
             start, _, end = info["pages"].replace("--", "-").partition("-")
             tags += [("citation_firstpage", start.strip()), ("citation_lastpage", end.strip())]
@@ -289,6 +291,8 @@ def venue_view(ent: Entity, root: dict[str, Any], snap: Snapshot) -> tuple[str, 
     ctx: dict[str, Any] = {
         "title": first(root, "name"),
         "alternate": sorted({text(a) for a in values(root, "alternateName")}),
+        "numbers": [("ISSN", v) for v in sorted(text(x) for x in values(root, "issn"))]
+        + [("ISBN", v) for v in sorted(text(x) for x in values(root, "isbn"))],
         "works": queries.select(store, "venue-works", venue=venue),
         "is_series": ent.kind == "series",
     }
