@@ -170,6 +170,7 @@ def test_pages_show_them_and_tag_them_for_reference_managers(built):
         page = requests.get(f"{server.url}/{work.path}", timeout=10)
         meta = _meta_tags(page.text)
         assert meta["citation_issn"] == ["1532-4435", "1533-7928"]
+        assert meta["citation_volume"] == ["21"]
         eccv = next(w for w in res.works if "papers#doe2020eccv" in w.records)
         meta = _meta_tags(requests.get(f"{server.url}/{eccv.path}", timeout=10).text)
         assert meta["citation_isbn"] == ["978-3-030-58451-1", "978-3-030-58452-8"]
