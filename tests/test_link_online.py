@@ -15,20 +15,25 @@ from urllib.parse import parse_qs, urlsplit
 
 import bibtexparser
 import pytest
+import requests
 from click.testing import CliRunner
-from pyoxigraph import Literal
+from pyoxigraph import Literal, NamedNode
 from rdflib.plugins.sparql import prepareQuery
 
+from kg.build import build
 from kg.cli import main
-from kg.errors import LinkError
+from kg.errors import ConfigError, LinkError
 from kg.graph.store import open_store
 from kg.link import load_links
 from kg.link.client import HttpClient
 from kg.link.orcid import OrcidApi
 from kg.link.reconcile import Reconciler
 from kg.link.wikidata import Wikidata
+from kg.manifest import Manifest, SourceSpec
+from kg.pipeline import resolve_manifest
+from kg.web import close_app, create_app
 
-from .conftest import DATA, TESTDATA
+from .conftest import DATA, TESTDATA, LiveServer
 
 REPLAY = TESTDATA / "link"
 ORCID_TEST_ID = "0000-0002-1825-0097"  # ORCID's documented example iD
@@ -503,3 +508,73 @@ def test_cli_proposals(replay, project):
     assert soups["author"] == "Zimmer, Max and Spiegel, Christoph and Pokutta, Sebastian"
     assert (soups["eprint"], soups["archiveprefix"]) == ("2306.16788", "arXiv")
     assert entries["Deep Neural Network training with {Frank-Wolfe}"].entry_type == "misc"
+
+
+JOURNALS = r"""
+@article{ziemke2021, title = {Flows over Time}, author = {Ziemke, Theresa},
+  journal = {Transportation Research Procedia}, volume = {52}, year = {2021}, issn = {2352-1465}}
+@article{doe2020, title = {A Study of Examples}, author = {Doe, Jane},
+  journal = {Journal of Examples}, volume = {3}, year = {2020}, issn = {1234-5679}}
+@article{roe2020, title = {Nothing Known}, author = {Roe, Richard},
+  journal = {Journal of Nothing}, year = {2020}, issn = {2345-6787}}
+@inproceedings{diaz2020, title = {A Conference Paper}, author = {Diaz, Carla},
+  booktitle = {Proceedings of the Conference on Examples}, year = {2020}}
+"""
+
+
+def test_journals_are_linked_by_issn_and_checked_against_their_names(replay, tmp_path):
+    server, base = replay
+    bib = tmp_path / "journals.bib"
+    bib.write_text(JOURNALS, encoding="utf-8")
+    res = resolve_manifest(Manifest(path=None, sources=(SourceSpec(id="j", path=bib, format="bibtex"),)))
+    series = {s.name: s.path for s in res.series}
+    _, wikidata, _ = services(base, tmp_path / "cache")
+    report = Reconciler(res, wikidata=wikidata).run(steps=["venues"])
+    trp = series["Transportation Research Procedia"]
+    assert summary(report.accepted) == [(trp, "wikidata", "Q990601", "wikidata-issn", 1.0)]
+    assert report.accepted[0].evidence == (
+        "Wikidata Q990601 has ISSN 2352-1465 (P236), as the journal's records print",
+        "title agrees (1.00)")
+    # An item with the journal's ISSN but another title: a reviewer decides.
+    assert summary(report.review) == [
+        (series["Journal of Examples"], "wikidata", "Q990602", "wikidata-issn", 0.6)]
+    assert report.unmatched == {series["Journal of Nothing"]: ["Wikidata by ISSN"]}
+    # One batched query for the three ISSNs; the conference series has none and is not looked up.
+    assert server.hits["/sparql"] == 1
+    asked = server.requests[0]["params"]["query"]
+    assert all(f'"{v}"' in asked for v in ("2352-1465", "1234-5679", "2345-6787"))
+
+
+def test_a_curated_venue_link_is_the_series_identifier_in_the_graph(tmp_path):
+    bib = tmp_path / "journals.bib"
+    bib.write_text(JOURNALS, encoding="utf-8")
+    (tmp_path / "links.toml").write_text(
+        '[[venue]]\nvenue_name = "Transportation Research Procedia"\nwikidata = "Q990601"\n\n'
+        '[[rejected]]\nvenue = "venue/journal-of-examples"\nwikidata = "Q990602"\n'
+        'reason = "another journal that once had this ISSN"\n', encoding="utf-8")
+    links = load_links(tmp_path / "links.toml")
+    manifest = Manifest(path=None, sources=(SourceSpec(id="j", path=bib, format="bibtex"),))
+    result = build(manifest, store=tmp_path / "store", base="http://localhost:8080/", links=links)
+    trp = next(s for s in result.resolution.series if s.name == "Transportation Research Procedia")
+    assert trp.identifiers == {"wikidata": ["Q990601"]}
+    store = open_store(tmp_path / "store")
+    same = [q.object.value for q in store.quads_for_pattern(
+        NamedNode(f"http://localhost:8080/{trp.path}"), NamedNode("http://schema.org/sameAs"), None)]
+    assert same == ["http://www.wikidata.org/entity/Q990601"]
+    app = create_app({"store": str(tmp_path / "store"), "TESTING": True})
+    server = LiveServer(app)
+    try:
+        page = requests.get(f"{server.url}/{trp.path}", timeout=10).text
+        assert '<a href="http://www.wikidata.org/entity/Q990601">Q990601</a>' in page
+        assert "ISSN 2352-1465" in page
+    finally:
+        server.close()
+        close_app(app)
+    decisions = {(d.entity, d.status) for d in result.resolution.link_decisions}
+    assert decisions == {(trp.path, "accepted"), ("venue/journal-of-examples", "rejected")}
+    # A venue the graph does not have is an error naming the line of the link.
+    (tmp_path / "links.toml").write_text('[[venue]]\nvenue = "venue/nowhere"\nwikidata = "Q1"\n',
+                                         encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"links.toml:3: no venue 'venue/nowhere' in the graph"):
+        build(manifest, store=tmp_path / "store2", base="http://localhost:8080/",
+              links=load_links(tmp_path / "links.toml"))

@@ -32,7 +32,7 @@ PROPOSALS = ("quickstatements", "orcid-bibtex")
 @click.option("--online", is_flag=True,
               help="look for new links on Wikidata and ORCID (needs network; off by default)")
 @click.option("--only", "steps", multiple=True, type=click.Choice(STEPS),
-              help="with --online: only these steps (works, people: Wikidata; orcid: ORCID)")
+              help="with --online: only these steps (works, people, venues: Wikidata; orcid: ORCID)")
 @click.option("--person", "person_refs", multiple=True, metavar="REF",
               help="only this person (path or name); repeatable")
 @click.option("--work", "work_refs", multiple=True, metavar="REF",
@@ -63,7 +63,7 @@ def link_cmd(online: bool, steps: tuple[str, ...], person_refs: tuple[str, ...],
              show_review: bool, accept: tuple[int, ...], reject: tuple[int, ...], reason: str,
              propose: str | None, output: str | None, contact: str | None,
              **setting_values: str | None) -> None:
-    """Link people and works to ORCID and Wikidata.
+    """Link people, works and journals to ORCID and Wikidata.
 
     Without options: check the curated links (data/links.toml) against the graph and list them.
     Every build applies them; nothing here needs the network unless --online is given.

@@ -262,6 +262,7 @@ class Mapper:
             yield self._t(s, SCHEMA.alternateName, lit(n))
         for v in sr.issns:
             yield self._t(s, SCHEMA.issn, lit(v))
+        yield from self._identifiers(s, sr.identifiers)
         for e in sr.editions:
             yield self._t(s, SCHEMA.hasPart, self.iri(e))
 

@@ -1,5 +1,5 @@
-"""Curated links: a small human-edited TOML file that ties people and works to ORCID iDs, Wikidata items
-and DOIs, applied on every build without any network access.
+"""Curated links: a small human-edited TOML file that ties people, works and venue series to ORCID iDs,
+Wikidata items and DOIs, applied on every build without any network access.
 
 ``data/links.toml``::
 
@@ -13,13 +13,17 @@ and DOIs, applied on every build without any network access.
     wikidata = "Q42"
     doi = "10.1234/example"
 
+    [[venue]]
+    venue = "venue/jmlr"              # a series path, or: venue_name = "Journal of Machine Learning Research"
+    wikidata = "Q44"
+
     [[rejected]]                      # a candidate turned down: never proposed again
     person = "person/max-zimmer"
     wikidata = "Q42"
     reason = "another researcher of the same name"
 
 Values are checked when the file is read (ORCID iD format and ISO 7064 MOD 11-2 check digit, QID and
-DOI syntax); references to people and works are checked against the resolution when the links are
+DOI syntax); references to people, works and venues are checked against the resolution when the links are
 applied. Every error names the file and the line. Entries written by ``kg link`` when a candidate is
 accepted also carry ``method``, ``score``, ``evidence`` and ``decided``.
 """
@@ -42,9 +46,9 @@ from ..resolve.model import Resolution
 from ..text import fold, title_key
 
 # Which entity a table's entries refer to, and the keys that may name it (a path, or a name/title).
-REFERENCES = {"person": ("person", "name"), "work": ("work", "title")}
+REFERENCES = {"person": ("person", "name"), "work": ("work", "title"), "venue": ("venue", "venue_name")}
 # The identifier schemes a link may carry, per kind of entity.
-SCHEMES = {"person": ("orcid", "wikidata"), "work": ("wikidata", "doi")}
+SCHEMES = {"person": ("orcid", "wikidata"), "work": ("wikidata", "doi"), "venue": ("wikidata",)}
 PROVENANCE_KEYS = ("method", "score", "evidence", "decided", "reason", "note", "label")
 _NORMALIZE = {"orcid": idmod.orcid, "wikidata": idmod.qid, "doi": idmod.doi}
 _EXPECTED = {
@@ -64,7 +68,7 @@ _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 class Link:
     """One decision about one identifier of one person or work."""
 
-    kind: str  # 'person' or 'work'
+    kind: str  # 'person', 'work' or 'venue' (a venue series)
     ref: str  # as written: an entity path, a name or a title
     scheme: str  # 'orcid', 'wikidata' or 'doi'
     value: str  # normalized
@@ -135,12 +139,12 @@ class Links:
         """Add the accepted identifiers to the resolution's people and works, and attach every decision
         (accepted, rejected, pending) as ``res.link_decisions`` for the graph's links graph."""
         resolved = self.resolve(res)
-        persons = {p.path: p for p in res.persons}
-        works = {w.path: w for w in res.works}
+        targets = {"person": {p.path: p for p in res.persons}, "work": {w.path: w for w in res.works},
+                   "venue": {s.path: s for s in res.series}}
         for link in resolved:
             if link.status != "accepted" or link.entity is None:
                 continue
-            target = persons[link.entity] if link.kind == "person" else works[link.entity]
+            target = targets[link.kind][link.entity]
             values = target.identifiers.setdefault(link.scheme, [])
             if link.value not in values:
                 values.append(link.value)
@@ -149,10 +153,11 @@ class Links:
 
 
 class _EntityIndex:
-    """Finds the person or work a link refers to: by path, by any printed name, by any version title."""
+    """Finds the person, work or venue series a link refers to: by path, by any printed name of a
+    person or series (a series' acronym too), by any version title."""
 
     def __init__(self, res: Resolution) -> None:
-        self.paths = {p.path for p in res.persons} | {w.path for w in res.works}
+        self.paths = {p.path for p in res.persons} | {w.path for w in res.works} | {s.path for s in res.series}
         self.names: dict[str, set[str]] = defaultdict(set)
         for p in res.persons:
             for name in [p.name, *p.variants]:
@@ -161,6 +166,10 @@ class _EntityIndex:
         for w in res.works:
             for title in [w.title, *(v.title for v in w.versions)]:
                 self.titles[title_key(title)].add(w.path)
+        self.venues: dict[str, set[str]] = defaultdict(set)
+        for s in res.series:
+            for name in [s.name, *s.names, *([s.acronym] if s.acronym else [])]:
+                self.venues[fold(name)].add(s.path)
 
     def find(self, link: Link) -> str | None:
         if link.ref.startswith(f"{link.kind}/"):
@@ -168,12 +177,12 @@ class _EntityIndex:
                 return link.ref
             self._missing(link, f"no {link.kind} {link.ref!r} in the graph")
             return None
-        table = self.names if link.kind == "person" else self.titles
-        key = fold(link.ref) if link.kind == "person" else title_key(link.ref)
+        table = {"person": self.names, "work": self.titles, "venue": self.venues}[link.kind]
+        key = title_key(link.ref) if link.kind == "work" else fold(link.ref)
         hits = sorted(table.get(key, ()))
         if len(hits) == 1:
             return hits[0]
-        what = "name" if link.kind == "person" else "title"
+        what = "title" if link.kind == "work" else "name"
         if hits:
             raise ConfigError(f"{link.where}: the {what} {link.ref!r} fits more than one {link.kind} "
                               f"({', '.join(hits)}); name it by path instead")
@@ -243,7 +252,7 @@ def read_toml(path: Path) -> tuple[dict[str, Any], dict[str, list[tuple[int, dic
 
 def parse_entry(entry: dict[str, Any], *, table: str, header: int, keys: dict[str, int], path: Path,
                 status: str, extra: Iterable[str] = ()) -> list[Link]:
-    """The links one ``[[person]]``, ``[[work]]``, ``[[rejected]]`` or review ``[[candidate]]`` entry
+    """The links one ``[[person]]``, ``[[work]]``, ``[[venue]]``, ``[[rejected]]`` or review ``[[candidate]]`` entry
     states: one per identifier value."""
     where = f"{path}:{header}"
     kinds = [k for k, names in REFERENCES.items() if any(n in entry for n in names)]
@@ -251,7 +260,8 @@ def parse_entry(entry: dict[str, Any], *, table: str, header: int, keys: dict[st
         kinds = [table]
     if len(kinds) != 1:
         raise ConfigError(f"{where}: [[{table}]] must name one person (person = 'person/...' or "
-                          "name = '...') or one work (work = 'work/...' or title = '...')")
+                          "name = '...'), one work (work = 'work/...' or title = '...') or one venue "
+                          "(venue = 'venue/...' or venue_name = '...')")
     kind = kinds[0]
     refs = [n for n in REFERENCES[kind] if n in entry]
     if len(refs) != 1:
@@ -335,11 +345,11 @@ def load_links(path: str | Path, missing_ok: bool = False, *, review: str | Path
     links = Links(path=path)
     if path.exists():
         doc, layout = read_toml(path)
-        unknown = sorted(set(doc) - {"person", "work", "rejected"})
+        unknown = sorted(set(doc) - {"person", "work", "venue", "rejected"})
         if unknown:
             raise ConfigError(f"{path}: unknown section(s) {', '.join(unknown)}; expected [[person]], "
-                              "[[work]], [[rejected]]")
-        for table in ("person", "work", "rejected"):
+                              "[[work]], [[venue]], [[rejected]]")
+        for table in ("person", "work", "venue", "rejected"):
             entries = doc.get(table, [])
             if not isinstance(entries, list):
                 raise ConfigError(f"{path}: {table} must be written [[{table}]]")

@@ -3,7 +3,8 @@ with a score from 0 to 1 and the evidence behind it.
 
 Works are looked up by DOI (P356) and arXiv ID (P818) first, then by title (checked against year and
 authors). People are looked up by ORCID iD (P496) first, then by name, and a name match only counts
-with the evidence of works and coauthors in common. A candidate at or above the threshold is accepted
+with the evidence of works and coauthors in common. Journals are looked up by ISSN (P236) and checked
+against their names; a venue without an ISSN (a conference series) is not looked up. A candidate at or above the threshold is accepted
 when it is the only one; everything else worth a look goes to review. Candidates the user rejected are
 never proposed again.
 """
@@ -20,7 +21,7 @@ from rapidfuzz import fuzz
 from .. import identifiers as idmod
 from ..names import parse_name
 from ..records import Record
-from ..resolve.model import Person, Resolution, Work
+from ..resolve.model import Person, Resolution, Series, Work
 from ..resolve.namecompare import names_compatible
 from ..text import fold, title_key
 from .client import Response
@@ -31,7 +32,7 @@ from .wikidata import Entity, Wikidata, item
 THRESHOLD = 0.85  # accept on its own at or above this score, when no other candidate also reaches it
 FLOOR = 0.4  # below this a candidate is not worth a reviewer's time
 HUMAN = "Q5"
-STEPS = ("works", "people", "orcid")
+STEPS = ("works", "people", "venues", "orcid")
 
 
 @dataclass
@@ -78,6 +79,7 @@ class Reconciler:
         self.rejected = {x.key for x in resolved if x.status == "rejected"}
         self.works = {w.path: w for w in self.res.works}
         self.persons = {p.path: p for p in self.res.persons}
+        self.series = {s.path: s for s in self.res.series}
         # Work QIDs known so far, curated or found in this run: evidence for people.
         self.work_qids: dict[str, set[str]] = {
             w.path: set(w.identifiers.get("wikidata", [])) for w in self.res.works}
@@ -85,9 +87,10 @@ class Reconciler:
     # ------------------------------------------------------------------------------------------
     def run(self, *, persons: Iterable[str] | None = None, works: Iterable[str] | None = None,
             steps: Iterable[str] = STEPS) -> Report:
-        """Reconcile the given people and works (paths; default: all). ``steps`` picks among 'works'
-        (Wikidata items of works), 'people' (Wikidata items of people) and 'orcid' (ORCID iDs of
-        people, and the works documents of people with one)."""
+        """Reconcile the given people and works (paths; default: all) and the venue series of those
+        works. ``steps`` picks among 'works' (Wikidata items of works), 'people' (Wikidata items of
+        people), 'venues' (Wikidata items of journals) and 'orcid' (ORCID iDs of people, and the works
+        documents of people with one)."""
         report = Report()
         steps = set(steps)
         work_list = [self.works[p] for p in works] if works is not None else self.res.works
@@ -96,6 +99,8 @@ class Reconciler:
             self._works(work_list, report)
         if "people" in steps and self.wikidata is not None:
             self._people(person_list, report)
+        if "venues" in steps and self.wikidata is not None:
+            self._venues(self._series_of(work_list) if works is not None else self.res.series, report)
         if "orcid" in steps and self.orcid is not None:
             self._orcid(person_list, report)
         return report
@@ -249,6 +254,40 @@ class Reconciler:
                 factor = 0.5
                 evidence.append(f"but its {label} differs: {', '.join(sorted(theirs))}")
         return factor
+
+    # ------------------------------------------------------------------------------- venues
+    def _series_of(self, works: list[Work]) -> list[Series]:
+        editions = {e.path: e.series for e in self.res.editions}
+        paths = {editions.get(v.edition, v.edition) for w in works for v in w.versions if v.edition}
+        return [s for s in self.res.series if s.path in paths]
+
+    def _venues(self, series: list[Series], report: Report) -> None:
+        """Journals by ISSN: an item that has one of the series' ISSNs is a strong candidate when its
+        title is one of the names the series is printed with, a weaker one otherwise."""
+        assert self.wikidata is not None
+        todo = [s for s in series if s.issns and not s.identifiers.get("wikidata")]
+        owner = {v: s for s in todo for v in s.issns}
+        rows = self.wikidata.select("venues-by-issn", issn=[Literal(v) for v in sorted(owner)])
+        found: dict[str, list[Link]] = defaultdict(list)
+        for row in rows:
+            s = owner.get(row.get("issn", "").upper())
+            qid = idmod.qid(row.get("item", ""))
+            if s is None or qid is None:
+                continue
+            title = row.get("title") or row.get("label") or ""
+            evidence = [f"Wikidata {qid} has ISSN {row['issn']} (P236), as the journal's records print"]
+            score = 1.0
+            if title:
+                sim = max(title_similarity(n, title) for n in [s.name, *s.names])
+                if sim < 0.5:
+                    score = 0.6
+                    evidence.append(f"but its title differs: {title!r}")
+                else:
+                    evidence.append(f"title agrees ({sim:.2f})")
+            found[s.path].append(self._candidate(s.path, "wikidata", qid, label=title, score=score,
+                                                 method="wikidata-issn", evidence=evidence))
+        for s in todo:
+            self._decide(s.path, "wikidata", found.get(s.path, []), report, ["Wikidata by ISSN"])
 
     # ------------------------------------------------------------------------------- people
     def _coauthors(self, p: Person) -> list[str]:

@@ -143,6 +143,7 @@ class Series:
     names: list[str] = field(default_factory=list)
     editions: list[str] = field(default_factory=list)
     issns: list[str] = field(default_factory=list)  # a journal's print and electronic ISSNs
+    identifiers: dict[str, list[str]] = field(default_factory=dict)  # curated or accepted links
 
 
 @dataclass(slots=True)

@@ -291,8 +291,10 @@ def venue_view(ent: Entity, root: dict[str, Any], snap: Snapshot) -> tuple[str, 
     ctx: dict[str, Any] = {
         "title": first(root, "name"),
         "alternate": sorted({text(a) for a in values(root, "alternateName")}),
-        "numbers": [("ISSN", v) for v in sorted(text(x) for x in values(root, "issn"))]
-        + [("ISBN", v) for v in sorted(text(x) for x in values(root, "isbn"))],
+        "numbers": [{"label": "ISSN", "value": v, "link": ""}
+                    for v in sorted(text(x) for x in values(root, "issn"))]
+        + [{"label": "ISBN", "value": v, "link": ""} for v in sorted(text(x) for x in values(root, "isbn"))]
+        + identifiers(root),
         "works": queries.select(store, "venue-works", venue=venue),
         "is_series": ent.kind == "series",
     }
