@@ -195,6 +195,16 @@ def test_broken_paper_is_set_aside_and_the_rest_read(tmp_path: Path) -> None:
     assert last.raw.startswith('<paper id="644">')
 
 
+def test_a_volumes_isbn_is_its_papers_and_a_wrong_one_is_reported(tmp_path: Path) -> None:
+    # 1993.eamt.xml prints <isbn>3-540-59040-4</isbn>: an ISBN-10, written as ISBN-13.
+    meta = "<publisher>Association for Computational Linguistics</publisher>"
+    path = broken(tmp_path, meta, meta + "<isbn>3-540-59040-4</isbn><isbn>978-1-23456-789-0</isbn>")
+    recs, report = read(path)
+    assert {tuple(r.ids("isbn")) for r in recs} == {("978-3-540-59040-8",)}
+    assert [i.message for i in report.warnings] == [
+        "volume 2020.acl-main: isbn '978-1-23456-789-0' is not a valid ISBN; left out"]
+
+
 def test_truncated_file_keeps_what_was_complete(tmp_path: Path) -> None:
     text = (ACL / "2020.acl.xml").read_text(encoding="utf-8")
     cut = text.index("<abstract>Accurately")

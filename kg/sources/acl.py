@@ -186,6 +186,7 @@ class Volume:
     series: str | None = None
     kind: Kind = Kind.CONFERENCE
     date: PartialDate | None = None
+    isbns: tuple[str, ...] = ()  # of the printed proceedings volume
 
 
 def _series(venue_ids: list[str], letter: str | None, slug: str | None, venues: dict[str, str]
@@ -234,11 +235,18 @@ def read_volume(meta: Element | None, collection: str, volume_id: str, ctx: Sour
         venues = ctx.options["venues"] = _venues_near(ctx.filename)
     venue_ids = [v for v in (_ws(x.text) for x in meta.findall("venue")) if v]
     editors = tuple(p for p in (person(e) for e in meta.findall("editor")) if p is not None)
+    isbns: list[str] = []
+    for el in meta.findall("isbn"):
+        good, bad = ids.isbns(_ws(el.text))
+        isbns += good
+        for value in bad:
+            ctx.warn(line, f"volume {full_id}: isbn {value!r} is not a valid ISBN; left out")
     return Volume(
         full_id=full_id, booktitle=booktitle, venue_name=venue_name, volume=volume, issue=issue,
         editors=editors, publisher=text("publisher"), address=text("address"),
         series=_series(venue_ids, letter, slug, venues),
         kind=kind, date=_date(text("year"), text("month"), year, ctx, line, full_id),
+        isbns=tuple(isbns),
     )
 
 
@@ -301,6 +309,8 @@ def read_paper(el: Element, vol: Volume, key: str, ctx: SourceContext, *, line: 
         abstract=markup_text(el.find("abstract")) or None,
         entry_type="paper", extra=_extra(el, vol),
     )
+    for value in vol.isbns:  # the proceedings volume's: resolution puts it on the edition
+        record.add_identifier("isbn", value)
     doi = el.findtext("doi")
     if doi:
         normalized = ids.doi(doi)
