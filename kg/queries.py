@@ -367,7 +367,8 @@ PARAM_TYPES: dict[str, ParamType] = {t.name: t for t in (
     ParamType("person", "a person: name, IRI, ORCID iD or slug", _person, needs_store=True),
     ParamType("persons", "several persons, each as for person (separate them with ';')", _persons,
               needs_store=True, is_list=True),
-    ParamType("venue", "a venue series: name, acronym, IRI or slug (an edition means its series)",
+    ParamType("venue", "a venue series: name, acronym, ISSN, IRI or slug (an edition, or its ISBN, "
+              "means its series)",
               _venue, needs_store=True),
     ParamType("int", "a whole number", _int),
     ParamType("year", "a year, four digits", _year),
@@ -498,8 +499,8 @@ def resolve_person(store: StoreLike, value: str, *, base: str, name: str = "pers
 
 
 def resolve_venue(store: StoreLike, value: str, *, base: str, name: str = "venue") -> NamedNode:
-    """The venue series a value names: an IRI or slug of a series or one of its editions, a name or
-    an acronym. An edition stands for its series."""
+    """The venue series a value names: an IRI or slug of a series or one of its editions, a name,
+    an acronym, a journal's ISSN or a proceedings volume's ISBN. An edition stands for its series."""
     text = value.strip()
     if not text:
         raise QueryError(f"parameter {name!r} is empty; give a venue name, acronym, IRI or slug")
@@ -537,7 +538,11 @@ def resolve_venue(store: StoreLike, value: str, *, base: str, name: str = "venue
     def everything(s: NamedNode) -> bool:
         return True
 
+    # An ISSN (a journal's) or ISBN (a proceedings volume's), in any printed form.
+    numbers = [*idmod.issns(text)[0], *idmod.isbns(text)[0]] if re.fullmatch(r"[\dXx\s-]+", text) else []
     for stage in (
+        lambda: series([s for v in numbers for s in _by_name(store, v, (SCHEMA.issn, SCHEMA.isbn),
+                                                                everything)]),
         lambda: series(_by_name(store, text, (SCHEMA.name, SCHEMA.alternateName), everything)),
         lambda: series(_by_folded_name(store, text, (SCHEMA.name, SCHEMA.alternateName),
                                        lambda s: s.value.startswith(prefix))),
@@ -546,7 +551,7 @@ def resolve_venue(store: StoreLike, value: str, *, base: str, name: str = "venue
         if venue is not None:
             return venue
     raise QueryError(f"parameter {name!r}: no venue matches {value!r}; give a name, acronym, "
-                     f"IRI or slug")
+                     f"ISSN, IRI or slug")
 
 
 # ----------------------------------------------------------------------------------------------

@@ -10,7 +10,9 @@ import pytest
 import requests
 from pyoxigraph import Literal, NamedNode
 
+from kg import queries
 from kg.build import build
+from kg.errors import QueryError
 from kg.graph import store as store_mod
 from kg.graph.check import check_store
 from kg.graph.export import bibtex_text, cited_works, csl_items
@@ -180,3 +182,24 @@ def test_pages_show_them_and_tag_them_for_reference_managers(built):
     finally:
         server.close()
         close_app(app)
+
+
+@pytest.mark.parametrize("value, key", [
+    ("1533-7928", "papers#doe2020"), ("15324435", "papers#roe2020"),
+    ("978-3-030-58451-1", "papers#doe2020eccv"), ("9783030597108", "papers#roe2020miccai"),
+])
+def test_a_venue_parameter_may_be_an_issn_or_an_isbn(built, value, key):
+    res, path = built
+    store = store_mod.open_store(path)
+    series = _version(res, key).edition.rsplit("/", 1)[0]
+    assert queries.resolve_venue(store, value, base=BASE) == NamedNode(BASE + series)
+    result = queries.run(store, "venue-works-by-year", {"venue": value}, base=BASE)
+    works = {w.path for w in res.works for v in w.versions if (v.edition or "").startswith(series + "/")}
+    assert {r["work"].value for r in result.rows} == {BASE + p for p in works}
+
+
+def test_a_books_own_isbn_names_no_venue(built):
+    _, path = built
+    with pytest.raises(QueryError, match="no venue matches '978-3-540-20201-1'"):
+        queries.resolve_venue(store_mod.open_store(path), "978-3-540-20201-1", base=BASE)
+
