@@ -24,6 +24,7 @@ SEEDS = {
     "csljson": [TESTDATA / "csljson" / "items.csl.json"],
     "orcid": [TESTDATA / "orcid" / "record.orcid.json", TESTDATA / "orcid" / "record.orcid.xml"],
     "acl-anthology": [TESTDATA / "acl" / "W19.xml"],
+    "ris": [TESTDATA / "ris" / "exports.ris", TESTDATA / "ris" / "crossref.ris"],
 }
 SECONDS = 4
 
