@@ -1,5 +1,6 @@
 """Other services' restatements of the seed papers (tests/data/restatements: dblp, Google Scholar,
-Semantic Scholar, doi.org's BibTeX) join the works, versions, people and venues of the seeds."""
+Semantic Scholar, doi.org's BibTeX, CSL-JSON, RIS) join the works, versions, people and venues of the
+seeds."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ def together(manifest):
                          owner=owner, trust=0.6),)
     extra += tuple(SourceSpec(id=p.name.split(".")[0] + "-csl", path=p, format="csljson", trust=0.6)
                    for p in sorted(RESTATEMENTS.glob("*.csl.json")))
+    extra += tuple(SourceSpec(id=p.stem + "-ris", path=p, format="ris", trust=0.6)
+                   for p in sorted(RESTATEMENTS.glob("*.ris")))
     return resolve_manifest(Manifest(path=None, sources=manifest.sources + extra))
 
 
@@ -88,7 +91,10 @@ def test_proceedings_and_publishers_own_exports_join_the_seed_versions(together)
             ("orcid-works", "102", "Zimmer2023"),
             ("orcid-works", "103", "ziemke2021flows"),
             ("doi-org-csl", "Ziemke_2021", "ziemke2021flows"),
-            ("doi-org-csl", "https://doi.org/10.48550/arxiv.2312.15230", "zimmer2023perp")]:
+            ("doi-org-csl", "https://doi.org/10.48550/arxiv.2312.15230", "zimmer2023perp"),
+            ("zotero-ris", "entry-1", "Zimmer2023"),
+            ("zotero-ris", "entry-2", "zimmer2023perp"),
+            ("zotero-ris", "entry-3", "ziemke2021flows")]:
         assert _version_of(together, source, key) is _version_of(together, "website-current", seed_key)
 
 
