@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from kg.manifest import Manifest, SourceSpec
+from kg.pipeline import resolve_manifest
 from kg.records import ParseReport, Record
 from kg.sources import read
 from kg.sources.bibtex import read_bibliography
@@ -142,3 +144,26 @@ def test_a_file_split_piece_by_piece_reads_as_the_whole_text_does(path, monkeypa
 
     whole = reading(1 << 60)
     assert reading(1) == whole
+
+
+@pytest.mark.skipif(not IRIDIA.is_dir(), reason="IRIDIA bibliography absent")
+def test_iridias_articles_printed_with_full_and_with_short_journal_names_share_their_series() -> None:
+    # abbrevshort.bib redefines 45 journal macros by their short forms (ISO 4, from the publishers'
+    # lists); read after journals.bib, the same articles print those journals abbreviated.
+    def spec(name: str, macros: list[str]) -> SourceSpec:
+        return SourceSpec(id=name, path=IRIDIA / "articles.bib", format="bibtex",
+                          options={"macros": macros})
+
+    full = spec("full", IRIDIA_MACROS)
+    short = spec("short", ["abbrev.bib", "journals.bib", "abbrevshort.bib", "authors.bib"])
+    alone = resolve_manifest(Manifest(path=None, sources=(full,)))
+    both = resolve_manifest(Manifest(path=None, sources=(full, short)))
+    assert len(both.works) == len(alone.works)
+    # Every abbreviated journal joins its full name, but for the one macro ('tocs') that names
+    # Theory of Computing Systems in journals.bib and ACM Trans. Comput. Syst. in abbrevshort.bib.
+    extra = {s.path: s.name for s in both.series}.items() - {s.path: s.name for s in alone.series}.items()
+    assert dict(extra) == {"venue/acm-trans-comput-syst": "ACM Trans. Comput. Syst."}
+    versions = sum(len(w.versions) for w in both.works)
+    assert versions - sum(len(w.versions) for w in alone.works) == 1  # that journal's one paper
+    jmlr = next(s for s in both.series if s.name == "Journal of Machine Learning Research")
+    assert jmlr.names == ["J. Mach. Learn. Res."]
