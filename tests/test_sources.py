@@ -107,6 +107,19 @@ def test_undetectable_document_asks_for_a_format(tmp_path):
         sources.read(path)
 
 
+def test_a_bullet_list_that_is_no_publications_page_is_not_read_as_one(tmp_path):
+    # A README beside the captures: bullets, but no item ends on a year as a rendered entry does.
+    path = tmp_path / "README.md"
+    path.write_text("# Sources\n\n- Origin repository: front-matter/commonmeta-py\n"
+                    "- Licence: MIT (code and fixtures)\n- Copied byte for byte unless noted\n",
+                    encoding="utf-8")
+    with pytest.raises(UnknownFormatError, match="README.md: cannot tell the format"):
+        sources.read(path)
+    path.write_text("- Some Title of a PaperJane Doe and Richard RoeIn Proceedings of Examples, 2024\n",
+                    encoding="utf-8")
+    assert sources.read(path)[1].format == "website-text"
+
+
 def test_format_override_and_alias(tmp_path):
     path = tmp_path / "refs.txt"
     path.write_text("@article{k, title={A Title}, author={Doe, Jane}, year=2020}\n", encoding="utf-8")

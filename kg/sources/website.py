@@ -379,21 +379,28 @@ def parse_text_only(text: str, ctx: SourceContext) -> Iterator[Record]:
             yield record
 
 
-def _entry_lines(text: str) -> tuple[int, int]:
+_DATED_LINE = re.compile(r"\b(?:19|20)\d{2}\W{0,3}$")  # a rendered entry's line ends on its year
+
+
+def _entry_lines(text: str) -> tuple[int, int, int]:
+    """Lines that open an entry ('- '), of those the ones that end on a year, and BibTeX entry lines."""
     lines = text[:50000].split("\n")
-    entries = sum(1 for line in lines if _ENTRY_START.match(line.strip()))
+    starts = [line.strip() for line in lines if _ENTRY_START.match(line.strip())]
+    dated = sum(1 for line in starts if _DATED_LINE.search(line))
     bib = sum(1 for line in lines if re.match(r"^\s*@[A-Za-z]+\s*\{", line))
-    return entries, bib
+    return len(starts), dated, bib
 
 
 def detect_with_bibtex(text: str) -> float:
-    entries, bib = _entry_lines(text)
+    entries, _, bib = _entry_lines(text)
     return 0.95 if entries >= 1 and bib >= max(1, entries // 2) else 0.0
 
 
 def detect_text_only(text: str) -> float:
-    entries, bib = _entry_lines(text)
-    return 0.8 if entries >= 1 and bib == 0 else 0.0
+    """A list whose items end on a year, as a rendered publications page's do; a README's bullet
+    list is not one."""
+    entries, dated, bib = _entry_lines(text)
+    return 0.8 if entries >= 1 and bib == 0 and 2 * dated >= entries else 0.0
 
 
 FORMAT_BIBTEX = SourceFormat(
