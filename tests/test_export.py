@@ -194,10 +194,11 @@ def test_jsonld_compacted_in_batches_is_one_whole_compaction(store, monkeypatch)
 # --------------------------------------------------------------------------------------------------
 # BibTeX and CSL-JSON
 
-def test_bibtex_reread_by_kg_gives_the_same_works(store, tmp_path):
-    path = tmp_path / "works.bib"
-    path.write_bytes(exported(store, "bibtex"))
-    again = resolve_manifest(from_files([path], format="bibtex"))
+@pytest.mark.parametrize("fmt", ["bibtex", "ris"])
+def test_a_bibliography_reread_by_kg_gives_the_same_works(store, tmp_path, fmt):
+    path = tmp_path / f"works.{fmt}"
+    path.write_bytes(exported(store, fmt))
+    again = resolve_manifest(from_files([path], format=fmt))
     assert sum(s.records for s in again.sources.values()) == 28
     assert not [i for s in again.sources.values() for i in s.issues]
     names = {p.path: p.name for p in again.persons}
@@ -205,6 +206,19 @@ def test_bibtex_reread_by_kg_gives_the_same_works(store, tmp_path):
     original = {w.title: [a.name for a in w.authors] for w in cited_works(store)}
     assert len(again.works) == len(original) == 28
     assert reread == original
+
+
+def test_ris_describes_a_work_by_its_published_version(store):
+    text = exported(store, "ris").decode("utf-8")
+    entries = [dict(re.findall(r"^(\w\w)  - (.*)$", e, re.MULTILINE)) for e in text.split("ER  - ")]
+    sms = next(e for e in entries if e.get("ID") == "zimmer2024sparse")
+    assert sms["TY"] == "CONF"
+    assert sms["T2"] == "The Twelfth International Conference on Learning Representations"
+    assert (sms["PY"], sms["N1"], sms["UR"]) == ("2024", "arXiv:2306.16788", "https://arxiv.org/abs/2306.16788")
+    assert re.findall(r"^AU  - (.*)$", text.split("ID  - zimmer2024sparse")[1].split("ER  - ")[0],
+                      re.MULTILINE) == ["Zimmer, Max", "Spiegel, Christoph", "Pokutta, Sebastian"]
+    assert all(e.get("TY") for e in entries[:-1]) and not entries[-1]
+    assert len(entries) - 1 == 28
 
 
 def test_bibtex_describes_a_work_by_its_published_version(store):
@@ -264,7 +278,10 @@ def _venues(path: Path, fmt: str) -> dict[str, tuple]:
             for r in records}
 
 
-@pytest.mark.parametrize("fmt", ["bibtex", "csljson"])
+SUFFIX = {"bibtex": ".bib", "csljson": ".json", "ris": ".ris"}
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "csljson", "ris"])
 def test_where_a_work_appeared_is_exported_so_that_it_reads_back(tmp_path, fmt):
     """A report's institution, a thesis's school, a book's series and publisher and how a
     miscellaneous work was published come back when the export is read again."""
@@ -272,7 +289,7 @@ def test_where_a_work_appeared_is_exported_so_that_it_reads_back(tmp_path, fmt):
     bib.write_text(VENUES_BIB, encoding="utf-8")
     built = build(from_files([bib]), store=tmp_path / "store", base="http://localhost:8080/")
     assert built.resolution.counts()["works"] == 8
-    out = tmp_path / ("again.bib" if fmt == "bibtex" else "again.json")
+    out = tmp_path / f"again{SUFFIX[fmt]}"
     with out.open("wb") as fh:
         export(store_mod.open_store(tmp_path / "store"), fh, format=fmt)
     original = _venues(bib, "bibtex")
@@ -283,7 +300,7 @@ def test_where_a_work_appeared_is_exported_so_that_it_reads_back(tmp_path, fmt):
     assert _venues(out, fmt) == original
 
 
-@pytest.mark.parametrize("fmt", ["bibtex", "csljson"])
+@pytest.mark.parametrize("fmt", ["bibtex", "csljson", "ris"])
 def test_a_generational_suffix_is_the_persons_and_is_exported(tmp_path, fmt):
     bib = tmp_path / "suffix.bib"
     bib.write_text("@article{a, title = {Xist RNA and X reactivation}, journal = {Nature},\n"
@@ -294,11 +311,12 @@ def test_a_generational_suffix_is_the_persons_and_is_exported(tmp_path, fmt):
     assert (kelleher.name, kelleher.given, kelleher.suffix) == ("R. J. Kelleher, 3rd", "R. J.", "3rd")
     store = store_mod.open_store(tmp_path / "store")
     assert check_store(store).violations == []
-    out = tmp_path / ("again.bib" if fmt == "bibtex" else "again.json")
+    out = tmp_path / f"again{SUFFIX[fmt]}"
     with out.open("wb") as fh:
         export(store, fh, format=fmt)
     text = out.read_text(encoding="utf-8")
-    assert ("Kelleher, 3rd, R. J." in text) if fmt == "bibtex" else ('"suffix": "3rd"' in text)
+    assert {"bibtex": "Kelleher, 3rd, R. J.", "csljson": '"suffix": "3rd"',
+            "ris": "AU  - Kelleher, R. J., 3rd"}[fmt] in text
     (record,), _ = read(out, format=fmt)
     assert [(a.given, a.family, a.suffix) for a in record.authors] == [
         ("L. L. G.", "Carrette", ""), ("R. J.", "Kelleher", "3rd")]

@@ -27,7 +27,7 @@ def export_cmd(store: str | None, fmt: str | None, output: str | None) -> None:
     """Write the graph in the store in one format.
 
     Turtle, N-Triples, RDF/XML and JSON-LD hold the merged view (the default graph); N-Quads and TriG
-    every graph (sources, quality, derived); BibTeX and CSL-JSON one entry per work.
+    every graph (sources, quality, derived); BibTeX, CSL-JSON and RIS one entry per work.
     """
     if fmt is None:
         found = by_suffix(output) if output else None

@@ -613,5 +613,62 @@ def _write_csljson(store: StoreLike, output: IO[bytes]) -> None:
     output.write(text.encode("utf-8") + b"\n")
 
 
+# --------------------------------------------------------------------------------------------------
+# RIS
+
+_RIS_TYPES = {"journal": "JOUR", "conference": "CONF", "workshop": "CONF", "proceedings": "EDBOOK",
+              "chapter": "CHAP", "book": "BOOK", "thesis": "THES", "report": "RPRT", "preprint": "UNPB"}
+
+
+def _ris_name(a: Author) -> str:
+    """RIS's 'Last, First, Suffix' (the suffix last, unlike BibTeX), or the name as printed."""
+    if not a.family:
+        return a.name
+    if not a.given and not a.suffix:
+        return a.family
+    return ", ".join([a.family, a.given, *([a.suffix] if a.suffix else [])])
+
+
+def ris_entries(works: list[CitedWork]) -> list[list[tuple[str, str]]]:
+    """Per work, its RIS lines as (tag, value): the type, then the tags reference managers read."""
+    keys = citation_keys(works)
+    entries = []
+    for w in works:
+        ty = _RIS_TYPES.get(w.kind, "GEN")
+        tags: list[tuple[str, str | None]] = [("TY", ty), ("ID", keys[w.iri]), ("TI", w.title)]
+        tags += [("AU", _ris_name(a)) for a in w.authors]
+        tags += [("PY", str(w.date[0]) if w.date else None),
+                 ("DA", "/".join(f"{d:02d}" if i else str(d) for i, d in enumerate(w.date)) + "/"
+                  if len(w.date) > 1 else None)]
+        tags += _ris_venue(ty, w)
+        first, _, last = (w.pages or "").replace("--", "–").replace("-", "–").partition("–")
+        tags += [("VL", w.volume), ("SP", first or None), ("EP", last or None)]
+        tags += [("SN", v) for v in (w.issn or "").split(", ") + (w.isbn or "").split(", ") if v]
+        tags += [("DO", w.doi), ("UR", w.url), ("N1", f"arXiv:{w.arxiv}" if w.arxiv else None),
+                 ("AB", w.abstract)]
+        # One line per tag: a line break inside a value would read as a continuation of its text.
+        entries.append([(t, " ".join(v.split())) for t, v in tags if v and v.strip()])
+    return entries
+
+
+def _ris_venue(ty: str, w: CitedWork) -> list[tuple[str, str | None]]:
+    """Where a work appeared, in the tags each RIS type reads it from (as kg's RIS reader does)."""
+    if ty in ("THES", "RPRT"):
+        return [("PB", w.publisher or w.container)]
+    if ty in ("BOOK", "EDBOOK"):
+        return [("T3", w.container if w.container != w.publisher else None), ("PB", w.publisher)]
+    short = w.container_short if ty == "JOUR" and w.container_short != w.container else None
+    return [("T2", w.container), ("J2", short), ("PB", w.publisher)]
+
+
+def ris_text(works: list[CitedWork]) -> str:
+    return "\n".join("".join(f"{tag}  - {value}\n" for tag, value in entry) + "ER  - \n"
+                     for entry in ris_entries(works))
+
+
+def _write_ris(store: StoreLike, output: IO[bytes]) -> None:
+    output.write(ris_text(cited_works(store)).encode("utf-8"))
+
+
 WRITERS: dict[str, Writer] = {"jsonld": _write_jsonld, "bibtex": _write_bibtex,
-                              "csljson": _write_csljson}
+                              "csljson": _write_csljson, "ris": _write_ris}

@@ -19,7 +19,7 @@ class Format:
     name: str
     media_type: str
     suffix: str  # with the dot: '.ttl'
-    rdf_format: RdfFormat | None  # None: written by kg itself (JSON-LD, BibTeX, CSL-JSON)
+    rdf_format: RdfFormat | None  # None: written by kg itself (JSON-LD, BibTeX, CSL-JSON, RIS)
     quads: bool  # holds every graph, not only the default graph
     description: str = ""
     aliases: tuple[str, ...] = ()  # other media types that name the same format
@@ -46,6 +46,8 @@ _ALL = (
            "BibTeX: one entry per work", ("text/x-bibtex",)),
     Format("csljson", "application/vnd.citationstyles.csl+json", ".json", None, False,
            "CSL-JSON: one item per work"),
+    Format("ris", "application/x-research-info-systems", ".ris", None, False,
+           "RIS: one entry per work (EndNote, Zotero, Mendeley, Citavi)"),
 )
 FORMATS: dict[str, Format] = {f.name: f for f in _ALL}
 _BY_MEDIA_TYPE = {mt: f for f in _ALL for mt in (f.media_type, *f.aliases)}
