@@ -262,11 +262,13 @@ RESOLVERS = {
     "orcid": "https://orcid.org/{}",
     "wikidata": "http://www.wikidata.org/entity/{}",
     "dblp": "https://dblp.org/rec/{}",
+    "pmid": "https://pubmed.ncbi.nlm.nih.gov/{}/",
+    "pmcid": "https://www.ncbi.nlm.nih.gov/pmc/articles/{}/",
 }
 
 LABELS = {"arxiv": "arXiv", "doi": "DOI", "openreview": "OpenReview", "orcid": "ORCID",
           "wikidata": "Wikidata", "url": "URL", "isbn": "ISBN", "issn": "ISSN",
-          "acl": "ACL Anthology", "pmid": "PMID", "dblp": "DBLP"}
+          "acl": "ACL Anthology", "pmid": "PMID", "pmcid": "PMCID", "dblp": "DBLP"}
 
 
 def resolvable(scheme: str, value: str) -> str | None:

@@ -25,6 +25,7 @@ SEEDS = {
     "orcid": [TESTDATA / "orcid" / "record.orcid.json", TESTDATA / "orcid" / "record.orcid.xml"],
     "acl-anthology": [TESTDATA / "acl" / "W19.xml"],
     "ris": [TESTDATA / "ris" / "exports.ris", TESTDATA / "ris" / "crossref.ris"],
+    "medline": [TESTDATA / "medline" / "pubmed.nbib"],
 }
 SECONDS = 4
 
