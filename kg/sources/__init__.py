@@ -38,6 +38,12 @@ class SourceContext:
         """A problem that does not stop the record (it is kept, the message is counted)."""
         self._issue(line, message, "warning")
 
+    def left_out(self, line: int | None, what: str, notes: list[str]) -> None:
+        """Report each value a reader noted on a record and left out (a DOI that is none, an ISSN
+        whose check digit fails): ``what`` names the record ("entry 'doe2020'")."""
+        for note in notes:
+            self.warn(line, f"{what}: {note}; left out")
+
     def error(self, line: int | None, message: str) -> None:
         """A problem that sets a record aside. In strict mode it stops the whole parse."""
         assert self.report is not None

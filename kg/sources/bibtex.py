@@ -712,8 +712,7 @@ def entry_to_record(entry: Entry, ctx: SourceContext) -> Record | None:
     )
     noted = len(record.warnings)
     _identifiers(record, f, venue_raw)
-    for warning in record.warnings[noted:]:  # a value that is no identifier is left out, and said so
-        ctx.warn(entry.line, f"entry {entry.key!r}: {warning}; left out")
+    ctx.left_out(entry.line, f"entry {entry.key!r}", record.warnings[noted:])
     if link:
         found = ids.classify_url(link)
         if found:

@@ -362,8 +362,7 @@ def item_to_record(item: Any, key: str, line: int, ctx: SourceContext, raw: str 
     )
     noted = len(record.warnings)
     _identifiers(record, item)
-    for warning in record.warnings[noted:]:  # a value that is no identifier is left out, and said so
-        ctx.warn(line, f"item {key!r}: {warning}; left out")
+    ctx.left_out(line, f"item {key!r}", record.warnings[noted:])
     record.kind = _kind(item, venue.name if venue else "", record)
     for name in ("event-title", "event", "note", "language", "genre", "subtype", "group-title"):
         text = _string(item.get(name))

@@ -202,8 +202,7 @@ def fields_to_record(fields: list[tuple[str, str, int]], key: str, line: int, en
     for value in _values(fields, "IS"):  # '1532-4435 (Electronic)', '0893-133X (Linking)'
         add_standard_numbers(record, "isbn" if kind in (Kind.BOOK, Kind.CHAPTER) else "issn",
                              re.sub(r"\s*\([^)]*\)\s*$", "", value))
-    for warning in record.warnings[noted:]:
-        ctx.warn(line, f"record {key}: {warning}; left out")
+    ctx.left_out(line, f"record {key}", record.warnings[noted:])
     language = _first(fields, "LA")
     if language:
         record.extra["LA"] = language

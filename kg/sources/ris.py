@@ -213,8 +213,7 @@ def entry_to_record(fields: dict[str, Any], key: str, line: int, end_line: int, 
     )
     noted = len(record.warnings)
     _identifiers(record, fields, kind)
-    for warning in record.warnings[noted:]:  # a value that is no identifier is left out, and said so
-        ctx.warn(line, f"entry {key!r}: {warning}; left out")
+    ctx.left_out(line, f"entry {key!r}", record.warnings[noted:])
     name = venue.name if venue else ""
     if record.first_id("arxiv") and (kind == Kind.OTHER or PREPRINT_VENUE.search(name)) \
             or (kind in (Kind.JOURNAL, Kind.OTHER) and PREPRINT_VENUE.search(name)):
