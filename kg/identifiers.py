@@ -268,7 +268,8 @@ RESOLVERS = {
 
 LABELS = {"arxiv": "arXiv", "doi": "DOI", "openreview": "OpenReview", "orcid": "ORCID",
           "wikidata": "Wikidata", "url": "URL", "isbn": "ISBN", "issn": "ISSN",
-          "acl": "ACL Anthology", "pmid": "PMID", "pmcid": "PMCID", "dblp": "DBLP"}
+          "acl": "ACL Anthology", "pmid": "PMID", "pmcid": "PMCID", "dblp": "DBLP",
+          "scopus": "Scopus Author ID", "scopus-eid": "Scopus EID"}
 
 
 def resolvable(scheme: str, value: str) -> str | None:

@@ -26,6 +26,7 @@ SEEDS = {
     "acl-anthology": [TESTDATA / "acl" / "W19.xml"],
     "ris": [TESTDATA / "ris" / "exports.ris", TESTDATA / "ris" / "crossref.ris"],
     "medline": [TESTDATA / "medline" / "pubmed.nbib"],
+    "scopus-csv": [TESTDATA / "scopus" / "scopus.csv"],
 }
 SECONDS = 4
 
