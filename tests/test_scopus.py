@@ -59,3 +59,12 @@ def test_a_scopus_author_id_is_one_person_across_rows_and_with_their_orcid_elsew
     assert len(does[0].works) == 4  # the four Scopus rows that name her; the BibTeX paper is the first
     work = next(w for w in res.works if "bib#doe" in w.records)
     assert "scopus#2-s2.0-85000000001" in work.records
+
+
+def test_a_year_of_superscript_digits_is_no_year(tmp_path) -> None:
+    path = tmp_path / "scopus.csv"
+    path.write_text('"Authors","Title","Year","Source title","EID"\n"Doe J.","A Title","²019","X",'
+                    '"2-s2.0-1"\n', encoding="utf-8")
+    (record,), report = read(path)
+    assert record.date is None
+    assert [i.message for i in report.warnings] == ["row 2-s2.0-1: Year '²019' is not a year"]

@@ -148,7 +148,7 @@ def row_to_record(row: dict[str, str], key: str, line: int, end_line: int,
                       publisher=_get(row, "Publisher"), printed=tuple(dict.fromkeys(others)))
     year = _get(row, "Year")
     date = None
-    if year and year.isdigit():
+    if year and year.isdecimal():
         date = PartialDate(year=int(year))
     elif year:
         ctx.warn(line, f"row {key}: Year {year!r} is not a year")
