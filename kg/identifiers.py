@@ -269,7 +269,7 @@ RESOLVERS = {
 LABELS = {"arxiv": "arXiv", "doi": "DOI", "openreview": "OpenReview", "orcid": "ORCID",
           "wikidata": "Wikidata", "url": "URL", "isbn": "ISBN", "issn": "ISSN",
           "acl": "ACL Anthology", "pmid": "PMID", "pmcid": "PMCID", "dblp": "DBLP",
-          "scopus": "Scopus Author ID", "scopus-eid": "Scopus EID"}
+          "scopus": "Scopus Author ID", "scopus-eid": "Scopus EID", "wos": "Web of Science"}
 
 
 def resolvable(scheme: str, value: str) -> str | None:
