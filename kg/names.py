@@ -75,6 +75,9 @@ def parse_name(printed: str, *, latex: bool = True) -> PersonName:
     if jr and _is_suffix(given) and not _is_suffix(jr):
         # 'Kelleher, R. J., 3rd' (as EndNote writes it): the generational suffix printed last.
         given, jr = jr, given
+    elif not jr and _is_suffix(given):
+        # 'Kelleher, 3rd,' (BibTeX's 'Last, Jr,' with no first name): no one's given name is '3rd'.
+        given, jr = "", given
     strip = lambda s: clean_whitespace(s.replace("{", "").replace("}", ""))  # noqa: E731
     family = " ".join(_fix_case(p) for p in strip(family).split())
     given = " ".join(_fix_case(p) for p in strip(given).split())

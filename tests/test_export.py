@@ -322,6 +322,22 @@ def test_a_generational_suffix_is_the_persons_and_is_exported(tmp_path, fmt):
         ("L. L. G.", "Carrette", ""), ("R. J.", "Kelleher", "3rd")]
 
 
+@pytest.mark.parametrize("fmt", ["bibtex", "csljson", "ris"])
+def test_a_suffix_without_a_given_name_is_exported_and_read_back(tmp_path, fmt):
+    bib = tmp_path / "suffix.bib"
+    bib.write_text("@article{a, title = {A Paper}, journal = {Nature}, year = 2019,\n"
+                   "  author = {Carrette, L. L. G. and Kelleher, 3rd,}}\n", encoding="utf-8")
+    build(from_files([bib]), store=tmp_path / "store", base="http://localhost:8080/")
+    out = tmp_path / f"again{SUFFIX[fmt]}"
+    with out.open("wb") as fh:
+        export(store_mod.open_store(tmp_path / "store"), fh, format=fmt)
+    assert {"bibtex": "Kelleher, 3rd,}", "csljson": '"suffix": "3rd"',
+            "ris": "AU  - Kelleher, , 3rd"}[fmt] in out.read_text(encoding="utf-8")
+    (record,), _ = read(out, format=fmt)
+    assert [(a.given, a.family, a.suffix) for a in record.authors] == [
+        ("L. L. G.", "Carrette", ""), ("", "Kelleher", "3rd")]
+
+
 def test_csljson_is_valid_against_the_csl_schema(store):
     jsonschema = pytest.importorskip("jsonschema")
     schema_path = CORPUS / "csl-schema" / "csl-data.json"

@@ -623,6 +623,8 @@ def test_name_comparison_docstring_examples():
     ("King, Jr., Martin Luther", ("Martin Luther", "King", "Jr.")),  # BibTeX's own order
     ("Ford, III, Henry", ("Henry", "Ford", "III")),
     ("Doe, Jane, Jr.", ("Jane", "Doe", "Jr.")),
+    ("Kelleher, 3rd,", ("", "Kelleher", "3rd")),  # BibTeX's 'Last, Jr,' without a first name
+    ("King, Jr.", ("", "King", "Jr.")),
 ])
 def test_a_generational_suffix_is_the_suffix_in_either_place(printed, parts):
     n = parse_name(printed)

@@ -484,8 +484,11 @@ def _protect_case(title: str) -> str:
 
 
 def _bibtex_name(a: Author) -> str:
-    if a.family:  # BibTeX's 'von Last, Jr, First'
-        name = ", ".join(p for p in (a.family, a.suffix, a.given) if p) if a.given else a.family
+    if a.family:  # BibTeX's 'von Last, Jr, First' ('Last, Jr,' with no first name)
+        if a.given:
+            name = ", ".join(p for p in (a.family, a.suffix, a.given) if p)
+        else:
+            name = f"{a.family}, {a.suffix}," if a.suffix else a.family
     else:
         name = a.name
     # A name containing ' and ' would split into two people.
