@@ -46,7 +46,6 @@ _KINDS = {
 }
 _JOURNAL_TITLES = ("secondary_title", "alternate_title3", "journal_name", "alternate_title2",
                    "alternate_title1")  # T2, JF, JO, JA, J2
-_SUFFIX = re.compile(r"^(?:jr|sr|[ivx]+|\d+(?:st|nd|rd|th))\.?$", re.IGNORECASE)
 _ET_AL = re.compile(r"^et\.? al\.?$", re.IGNORECASE)
 _ARXIV_NOTE = re.compile(r"arxiv\s*:?\s*(\S+)", re.IGNORECASE)
 
@@ -142,10 +141,7 @@ def _people(values: list[str]) -> tuple[list[PersonName], bool]:
         if _ET_AL.match(value):
             truncated = True
             continue
-        parts = [p.strip() for p in value.split(",")]
-        if len(parts) == 3 and _SUFFIX.match(parts[2]):  # RIS puts the suffix last; BibTeX second
-            value = f"{parts[0]}, {parts[2]}, {parts[1]}"
-        name = parse_name(value, latex=False)
+        name = parse_name(value, latex=False)  # knows RIS's suffix-last 'Last, First, Suffix' too
         if name.family or name.given:
             found.append(name)
     return found, truncated
