@@ -29,14 +29,12 @@ from ..names import parse_name
 from ..records import Kind, PartialDate, PersonName, Record, Venue
 from ..text import clean_whitespace
 from . import SourceContext, SourceFormat
-from .bibtex import PREPRINT_VENUE, add_doi, add_standard_numbers
+from .bibtex import MONTHS, PREPRINT_VENUE, add_doi, add_standard_numbers
 from .csljson import unique_key
 
 _LINE = re.compile(r"^([A-Z][A-Z0-9]{1,3}) {0,3}- ?(.*)$")  # 'PMID- 123', 'TI  - ...', 'FAU - ...'
 _CONTINUED = re.compile(r"^ {6}(\S.*)$")
 _START = re.compile(r"^\ufeff?\s*PMID- ?\d+")
-_MONTHS = {m: n for n, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep",
-                                        "oct", "nov", "dec"), start=1)}
 _DATE = re.compile(r"^(\d{4})(?:\s+([A-Za-z]{3})[a-z]*(?:\s+(\d{1,2}))?)?")
 _LOCATION = re.compile(r"^(\S+)\s*\[(doi|pii)\]$", re.IGNORECASE)
 _SHORT_NAME = re.compile(r"^(.*\S)\s+([A-Z]{1,4})$")  # AU: 'Roe RA'
@@ -148,7 +146,7 @@ def _date(text: str | None, ctx: SourceContext, line: int, key: str) -> PartialD
     if not m:
         ctx.warn(line, f"record {key}: DP {text!r} is not a date")
         return None
-    month = _MONTHS.get(m.group(2).lower()) if m.group(2) else None  # 'Spring', 'Winter': the year
+    month = MONTHS.get(m.group(2).lower()) if m.group(2) else None  # 'Spring', 'Winter': the year
     day = int(m.group(3)) if m.group(3) and month else None
     try:
         return PartialDate(year=int(m.group(1)), month=month, day=day)

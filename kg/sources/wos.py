@@ -29,15 +29,13 @@ from ..names import parse_name
 from ..records import Kind, PartialDate, PersonName, Record, Venue
 from ..text import clean_whitespace, fold
 from . import SourceContext, SourceFormat
-from .bibtex import PREPRINT_VENUE, WORKSHOP, add_doi, add_standard_numbers
+from .bibtex import MONTHS, PREPRINT_VENUE, WORKSHOP, add_doi, add_standard_numbers
 from .csljson import unique_key
 
 _LINE = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")  # 'TI Title'; a tag alone has no value
 _CONTINUED = re.compile(r"^   (\S.*)$")
 _START = re.compile(r"^\ufeff?\s*(?:FN [^\n]*\n\s*VR |PT [A-Z]\s*\n)")
 _PER_LINE = frozenset({"AU", "AF", "C1", "CR", "BE", "BF"})  # one value per line
-_MONTHS = {m: n for n, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep",
-                                        "oct", "nov", "dec"), start=1)}
 _HEAD_TAGS = frozenset({"FN", "VR", "EF"})
 
 
@@ -137,7 +135,7 @@ def _date(fields: dict[str, list[str]], ctx: SourceContext, line: int, key: str)
         ctx.warn(line, f"record {key}: PY {year!r} is not a year")
         return None
     m = re.match(r"^([A-Za-z]{3})[A-Za-z]*(?:\s+(\d{1,2}))?", _one(fields, "PD") or "")
-    month = _MONTHS.get(m.group(1).lower()) if m else None  # 'SPR', 'WIN': the year alone
+    month = MONTHS.get(m.group(1).lower()) if m else None  # 'SPR', 'WIN': the year alone
     day = int(m.group(2)) if m and m.group(2) and month else None
     try:
         return PartialDate(year=int(year), month=month, day=day)
