@@ -31,7 +31,7 @@ from .model import (
     Version, Work,
 )
 from .people import PersonClusterer, Slot, WorkContext, another_of_scheme, preferred
-from .venues import Tag, VenueKey, abbreviation_aliases, parse_tag, record_venue
+from .venues import Tag, VenueKey, join_series, parse_tag, record_venue
 from .works import _STOPWORDS, WorkClusterer
 
 _VERSION_ORDER = {Kind.PREPRINT: 0, Kind.WORKSHOP: 1, Kind.CONFERENCE: 2, Kind.JOURNAL: 3,
@@ -139,61 +139,7 @@ class Resolver:
                 by_series[k.series_key].append((self.records[uid], k))
             else:
                 ticker.tick()  # a record without a venue is placed nowhere
-        # What the curation file says of venues, read against the series keys as printed.
-        printed_as = {skey: ({k.series_name for _, k in items} | {r.venue.name for r, _ in items if r.venue},
-                             {fold(k.acronym) for _, k in items if k.acronym})
-                      for skey, items in by_series.items()}
-        apart = {frozenset((x, y)) for groups in self.curation.venue_groups("not_same_venue", printed_as)
-                 for i, a in enumerate(groups) for b in groups[i + 1:] for x in a for y in b if x != y}
-        members = {skey: {skey} for skey in by_series}  # series key -> the printed keys joined in it
-        group_of = {skey: skey for skey in by_series}
-
-        def join(a: str, target: str) -> None:
-            a, target = group_of[a], group_of[target]
-            if a == target or any(frozenset((x, y)) in apart for x in members[a] for y in members[target]):
-                return
-            by_series[target] += by_series.pop(a)
-            for m in members[a]:
-                group_of[m] = target
-            members[target] |= members.pop(a)
-
-        # Merge series printed only by acronym into the series that acronym abbreviates.
-        acronyms: dict[str, set[str]] = defaultdict(set)
-        for skey, items in by_series.items():
-            for _, k in items:
-                if k.acronym:
-                    acronyms[fold(k.acronym)].add(skey)
-        alias: dict[str, str] = {}
-        for skey in list(by_series):
-            named = {s for s in acronyms.get(skey, set()) if s != skey}
-            if len(named) == 1:  # 'neurips' printed alone, and one series whose acronym is NeurIPS
-                alias[skey] = named.pop()
-        for a, target in alias.items():
-            join(a, target)
-        # Journals that share an ISSN are one journal, however differently their names are printed.
-        by_issn: dict[str, set[str]] = defaultdict(set)
-        for skey, items in by_series.items():
-            for r, k in items:
-                if k.kind == "journal":
-                    for value in r.ids("issn"):
-                        by_issn[value].add(skey)
-        for _, skeys in sorted(by_issn.items()):
-            target, *rest = sorted(skeys)
-            for other in rest:
-                join(other, target)
-        # Merge series printed abbreviated ('J. Mach. Learn. Res.') into the one series they abbreviate.
-        printed = {}
-        for skey, items in by_series.items():
-            kind = Counter(k.kind for _, k in items).most_common(1)[0][0]
-            names = set().union(*(printed_as[m][0] for m in members[skey]))
-            printed[skey] = (names, kind, {fold(k.acronym) for _, k in items if k.acronym})
-        for a, target in abbreviation_aliases(printed).items():
-            join(a, target)
-        # A curated 'same_venue' joins what no rule could (a renamed conference: NIPS and NeurIPS).
-        for groups in self.curation.venue_groups("same_venue", printed_as):
-            target, *rest = sorted({group_of[k] for keys in groups for k in keys})
-            for g in rest:
-                join(g, target)
+        join_series(by_series, self.curation)
         series_list: list[Series] = []
         editions: dict[str, Edition] = {}
         edition_of: dict[str, str] = {}

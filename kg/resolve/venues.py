@@ -3,15 +3,22 @@
 A printed venue is analysed into a :class:`VenueKey`: the series it belongs to (a key that is equal for
 'The Twelfth International Conference on Learning Representations' and 'In International Conference on
 Learning Representations, 2024'), its acronym where the data shows one, and what identifies the edition.
+:func:`join_series` then joins the keys that name one series (an acronym printed alone, a shared
+ISSN, an ISO 4 abbreviation, the curation file's venue statements).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..records import Kind, Record
 from ..text import clean_whitespace, fold, latex_to_unicode, strip_accents
+
+if TYPE_CHECKING:  # the curation module reads venue names with analyse(): no import at run time
+    from .curation import Curation
 
 _UNITS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
           "eighth": 8, "ninth": 9}
@@ -27,7 +34,7 @@ _ORDINAL_WORD = (
 )
 _ORDINAL = re.compile(
     r"^(?:the\s+)?(?:(?P<num>\d{1,3})(?:st|nd|rd|th)|(?P<word>" + _ORDINAL_WORD + r"))\b[\s.]*",
-    re.I,
+    re.IGNORECASE,
 )
 # 'In Proceedings of the', 'In: Proc. of', 'Proc. ICLR', 'Proceedings 4th International ...'.
 _PROCEEDINGS = re.compile(r"^(?:in:?\s+)?(?:(?:the\s+)?proc(?:eedings|\.)?(?:\s+of\s+(?:the\s+)?"
@@ -444,6 +451,69 @@ def abbreviation_aliases(series: dict[str, tuple[set[str], str, set[str]]]) -> d
             target = alias[target]
         alias[key] = target
     return alias
+
+
+def join_series(by_series: dict[str, list[tuple[Record, VenueKey]]], curation: Curation) -> None:
+    """Join, in place, the series keys that name one series: a series printed only by its acronym,
+    journals that share an ISSN, a name abbreviated the ISO 4 way, and what ``curation`` says
+    (``same_venue`` joins, ``not_same_venue`` keeps apart from every rule). ``by_series`` maps each
+    series key to the records that print it, with their venue keys.
+    """
+    # What the curation file says of venues, read against the series keys as printed.
+    printed_as = {skey: ({k.series_name for _, k in items} | {r.venue.name for r, _ in items if r.venue},
+                         {fold(k.acronym) for _, k in items if k.acronym})
+                  for skey, items in by_series.items()}
+    apart = {frozenset((x, y)) for groups in curation.venue_groups("not_same_venue", printed_as)
+             for i, a in enumerate(groups) for b in groups[i + 1:] for x in a for y in b if x != y}
+    members = {skey: {skey} for skey in by_series}  # series key -> the printed keys joined in it
+    group_of = {skey: skey for skey in by_series}
+
+    def join(a: str, target: str) -> None:
+        a, target = group_of[a], group_of[target]
+        if a == target or any(frozenset((x, y)) in apart for x in members[a] for y in members[target]):
+            return
+        by_series[target] += by_series.pop(a)
+        for m in members[a]:
+            group_of[m] = target
+        members[target] |= members.pop(a)
+
+    # Merge series printed only by acronym into the series that acronym abbreviates.
+    acronyms: dict[str, set[str]] = defaultdict(set)
+    for skey, items in by_series.items():
+        for _, k in items:
+            if k.acronym:
+                acronyms[fold(k.acronym)].add(skey)
+    alias: dict[str, str] = {}
+    for skey in list(by_series):
+        named = {s for s in acronyms.get(skey, set()) if s != skey}
+        if len(named) == 1:  # 'neurips' printed alone, and one series whose acronym is NeurIPS
+            alias[skey] = named.pop()
+    for a, target in alias.items():
+        join(a, target)
+    # Journals that share an ISSN are one journal, however differently their names are printed.
+    by_issn: dict[str, set[str]] = defaultdict(set)
+    for skey, items in by_series.items():
+        for r, k in items:
+            if k.kind == "journal":
+                for value in r.ids("issn"):
+                    by_issn[value].add(skey)
+    for _, skeys in sorted(by_issn.items()):
+        target, *rest = sorted(skeys)
+        for other in rest:
+            join(other, target)
+    # Merge series printed abbreviated ('J. Mach. Learn. Res.') into the one series they abbreviate.
+    printed = {}
+    for skey, items in by_series.items():
+        kind = Counter(k.kind for _, k in items).most_common(1)[0][0]
+        names = set().union(*(printed_as[m][0] for m in members[skey]))
+        printed[skey] = (names, kind, {fold(k.acronym) for _, k in items if k.acronym})
+    for a, target in abbreviation_aliases(printed).items():
+        join(a, target)
+    # A curated 'same_venue' joins what no rule could (a renamed conference: NIPS and NeurIPS).
+    for groups in curation.venue_groups("same_venue", printed_as):
+        target, *rest = sorted({group_of[k] for keys in groups for k in keys})
+        for g in rest:
+            join(g, target)
 
 
 def record_venue(record: Record) -> VenueKey | None:
