@@ -55,8 +55,8 @@ def _entries(text: str, ctx: SourceContext) -> Iterator[tuple[int, int, list[str
     start: int | None = None
     lines: list[str] = []
     stray: int | None = None  # the first line of a run of text outside any entry
-    numbered = list(enumerate(text.split("\n"), start=1))
-    for n, line in numbered:
+    n = 0
+    for n, line in enumerate(text.split("\n"), start=1):
         m = _TAG.match(line.rstrip().lstrip("\ufeff"))
         tag = m.group(1) if m else None
         if tag == "TY":
@@ -79,7 +79,7 @@ def _entries(text: str, ctx: SourceContext) -> Iterator[tuple[int, int, list[str
         ctx.warn(stray, "text outside an entry (not between TY and ER); skipped")
     if start is not None:
         ctx.warn(start, "entry has no ER line; read to the end of the document")
-        yield start, len(numbered), lines
+        yield start, n, lines
 
 
 def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
