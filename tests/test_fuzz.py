@@ -27,7 +27,7 @@ SEEDS = {
     "ris": [TESTDATA / "ris" / "exports.ris", TESTDATA / "ris" / "crossref.ris"],
     "medline": [TESTDATA / "medline" / "pubmed.nbib"],
     "scopus-csv": [TESTDATA / "scopus" / "scopus.csv"],
-    "wos": [TESTDATA / "wos" / "savedrecs.txt"],
+    "wos": [TESTDATA / "wos" / "savedrecs.txt", TESTDATA / "wos" / "savedrecs-tab.txt"],
 }
 SECONDS = 4
 

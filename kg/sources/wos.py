@@ -1,5 +1,5 @@
-"""Web of Science's plain-text export ("savedrecs.txt": Export > Plain text file, full record), as
-Clarivate documents its field tags.
+"""Web of Science's exports as plain text ("savedrecs.txt": Export > Plain text file, full record) and
+as tab-delimited text (Export > Tab delimited file), as Clarivate documents their field tags.
 
 The file opens with ``FN`` and ``VR`` lines and ends with ``EF``; each record runs to its ``ER`` line.
 A line is a two-letter tag, a space and the value; a line that starts with three spaces continues the
@@ -15,8 +15,14 @@ of the text for the others. The reader takes:
 - ``DI``, ``SN``/``EI`` (print and electronic ISSN), ``BN`` (ISBN), ``PM`` (PubMed ID), ``PT`` and ``DT``
   (journal, book, series; article, proceedings paper, book chapter, review), ``DE`` keywords, ``LA``.
 
+The tab-delimited export has the same tags as the header of its columns ("PT", "AU", ... "UT"), one
+record per line, and a field's values separated by "; " where the plain text puts one per line; it
+is read into the same fields, so both exports of a search give the same records. It is saved as UTF-8
+with a byte-order mark ("Win, UTF-8"), UTF-16 ("Win"), or UTF-8 ("Mac"); each is decoded by its mark.
+
 Unknown tags are ignored; a line that is neither a tag nor a continuation, text outside a record, a
-record without a title and a repeated UT are reported with their line.
+row with more values than the header has columns, a record without a title and a repeated UT are
+reported with their line.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ _CONTINUED = re.compile(r"^   (\S.*)$")
 _START = re.compile(r"^\ufeff?\s*(?:FN [^\n]*\n\s*VR |PT [A-Z]\s*\n)")
 _PER_LINE = frozenset({"AU", "AF", "C1", "CR", "BE", "BF"})  # one value per line
 _HEAD_TAGS = frozenset({"FN", "VR", "EF"})
+_TAB_HEADER = re.compile(r"^\ufeff?PT\t(?:[A-Z][A-Z0-9]\t)*[A-Z][A-Z0-9]\t?$", re.MULTILINE)
 
 
 def _records(text: str, ctx: SourceContext) -> Iterator[tuple[int, int, dict[str, list[str]], str]]:
@@ -80,10 +87,38 @@ def _records(text: str, ctx: SourceContext) -> Iterator[tuple[int, int, dict[str
         yield start, n, fields, "\n".join(raw)
 
 
+def _tab_records(text: str, ctx: SourceContext
+                 ) -> Iterator[tuple[int, int, dict[str, list[str]], str]]:
+    """(line, line, values per tag, the row) of each row under the tab-delimited export's header."""
+    lines = text.split("\n")
+    header = [c.strip() for c in lines[0].lstrip("\ufeff").split("\t")]
+    while header and not header[-1]:
+        header.pop()  # the export ends each line with a tab
+    for n, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        values = line.rstrip("\r").split("\t")
+        extra = [v for v in values[len(header):] if v.strip()]
+        if extra:
+            ctx.warn(n, f"row has {len(values)} values for {len(header)} columns; "
+                        f"the values past the last column are ignored: {extra[0].strip()[:60]!r}")
+        fields: dict[str, list[str]] = {}
+        for tag, value in zip(header, values):
+            value = value.strip()
+            if not value:
+                continue
+            if tag in _PER_LINE:
+                fields[tag] = [v.strip() for v in value.split(";") if v.strip()]
+            else:
+                fields[tag] = [value]
+        yield n, n, fields, line.rstrip("\r")
+
+
 def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
     seen: set[str] = set()
     found = False
-    for first, last, fields, raw in _records(text, ctx):
+    tabbed = _TAB_HEADER.match(text.split("\n", 1)[0]) is not None
+    for first, last, fields, raw in (_tab_records if tabbed else _records)(text, ctx):
         found = True
         key = _one(fields, "UT") or f"line-{first}"
         if key in seen:
@@ -95,7 +130,8 @@ def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
         if record is not None:
             yield record
     if not found:
-        ctx.error(1, "no Web of Science records: expected records that start with a 'PT ' line")
+        ctx.error(1, "no Web of Science records: expected records that start with a 'PT ' line, "
+                     "or the tab-delimited export's rows under its header ('PT', tab, 'AU', ...)")
 
 
 def _one(fields: dict[str, list[str]], tag: str) -> str | None:
@@ -198,14 +234,21 @@ def fields_to_record(fields: dict[str, list[str]], key: str, line: int, end_line
 
 
 def detect(text: str) -> float:
-    """High when the document opens as Web of Science's export does: FN and VR lines, or a PT line."""
-    return 0.95 if _START.match(text[:300]) else 0.0
+    """High when the document opens as Web of Science's exports do: FN and VR lines, or a PT line;
+    or the tab-delimited export's header of tags, with a title and an accession number among them."""
+    if _START.match(text[:300]):
+        return 0.95
+    head = text[:2000].split("\n", 1)[0]
+    if _TAB_HEADER.match(head) and {"TI", "UT"} <= set(head.split("\t")):
+        return 0.95
+    return 0.0
 
 
 FORMAT = SourceFormat(
     name="wos",
     parse=parse,
-    description="Web of Science plain-text export (savedrecs.txt): AF, TI, SO, JI, PY, DI, SN, OI, UT",
+    description="Web of Science export, plain text or tab-delimited (savedrecs.txt): AF, TI, SO, JI, PY, "
+                "DI, SN, OI, UT",
     suffixes=(".wos",),
     aliases=("web-of-science", "isi"),
     detect=detect,
