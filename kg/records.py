@@ -31,6 +31,8 @@ class Kind(str, Enum):
     THESIS = "thesis"
     REPORT = "report"
     PROCEEDINGS = "proceedings"
+    DATASET = "dataset"  # a data set: a work of its own, never the paper that uses it
+    SOFTWARE = "software"  # a program or a release of one
     OTHER = "other"
     UNKNOWN = "unknown"
 

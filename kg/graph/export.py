@@ -279,7 +279,7 @@ def _write_jsonld(store: StoreLike, output: IO[bytes]) -> None:
 # Which version describes a work in a bibliography: the published one first.
 _PREFERENCE = [FABIO.JournalArticle, FABIO.ConferencePaper, FABIO.BookChapter, FABIO.Book,
                FABIO.WorkshopPaper, FABIO.AcademicProceedings, FABIO.Thesis, FABIO.ReportDocument,
-               FABIO.Expression, FABIO.Preprint]
+               FABIO.DataFile, FABIO.ComputerProgram, FABIO.Expression, FABIO.Preprint]
 
 
 @dataclass
@@ -448,7 +448,9 @@ def _letters(n: int) -> str:
 
 _BIBTEX_TYPES = {"journal": "article", "conference": "inproceedings", "workshop": "inproceedings",
                  "proceedings": "proceedings", "chapter": "incollection", "book": "book",
-                 "thesis": "phdthesis", "report": "techreport"}
+                 "thesis": "phdthesis", "report": "techreport",
+                 # biblatex's types; BibTeX's standard styles print an unknown type as @misc
+                 "dataset": "dataset", "software": "software"}
 _BIBTEX_SPECIAL = re.compile(r"([&%$#_{}])|(\\)|(~)|(\^)")
 
 
@@ -539,6 +541,8 @@ def _bibtex_venue(etype: str, w: CitedWork) -> list[tuple[str, str | None]]:
         return [("institution", publisher or container)]
     if etype == "phdthesis":
         return [("school", publisher or container)]
+    if etype in ("dataset", "software"):
+        return [("publisher", publisher or container)]  # the repository that holds it
     if etype in ("book", "proceedings"):
         return [("series", container if container != publisher else None),
                 ("publisher", publisher)]
@@ -565,7 +569,8 @@ def _write_bibtex(store: StoreLike, output: IO[bytes]) -> None:
 
 _CSL_TYPES = {"journal": "article-journal", "conference": "paper-conference",
               "workshop": "paper-conference", "proceedings": "book", "chapter": "chapter",
-              "book": "book", "thesis": "thesis", "report": "report", "preprint": "article"}
+              "book": "book", "thesis": "thesis", "report": "report", "preprint": "article",
+              "dataset": "dataset", "software": "software"}
 
 
 def csl_items(works: list[CitedWork]) -> list[dict]:
@@ -600,8 +605,9 @@ def csl_items(works: list[CitedWork]) -> list[dict]:
 
 def _csl_venue(csl_type: object, w: CitedWork) -> dict[str, str | None]:
     """Where a work appeared, in CSL's variables: a report's institution and a thesis's school
-    are its publisher, a book's series its collection title, else the container it is in."""
-    if csl_type in ("report", "thesis"):
+    are its publisher, as is the repository of a data set or a program; a book's series is its
+    collection title, else the container it is in."""
+    if csl_type in ("report", "thesis", "dataset", "software"):
         return {"publisher": w.publisher or w.container}
     if csl_type == "book":
         return {"collection-title": w.container if w.container != w.publisher else None,
@@ -620,7 +626,8 @@ def _write_csljson(store: StoreLike, output: IO[bytes]) -> None:
 # RIS
 
 _RIS_TYPES = {"journal": "JOUR", "conference": "CONF", "workshop": "CONF", "proceedings": "EDBOOK",
-              "chapter": "CHAP", "book": "BOOK", "thesis": "THES", "report": "RPRT", "preprint": "UNPB"}
+              "chapter": "CHAP", "book": "BOOK", "thesis": "THES", "report": "RPRT", "preprint": "UNPB",
+              "dataset": "DATA", "software": "COMP"}
 
 
 def _ris_name(a: Author) -> str:
@@ -656,7 +663,7 @@ def ris_entries(works: list[CitedWork]) -> list[list[tuple[str, str]]]:
 
 def _ris_venue(ty: str, w: CitedWork) -> list[tuple[str, str | None]]:
     """Where a work appeared, in the tags each RIS type reads it from (as kg's RIS reader does)."""
-    if ty in ("THES", "RPRT"):
+    if ty in ("THES", "RPRT", "DATA", "COMP"):
         return [("PB", w.publisher or w.container)]
     if ty in ("BOOK", "EDBOOK"):
         return [("T3", w.container if w.container != w.publisher else None), ("PB", w.publisher)]

@@ -27,9 +27,13 @@ VERSION_TYPES = {
     Kind.PREPRINT: FABIO.Preprint, Kind.CONFERENCE: FABIO.ConferencePaper,
     Kind.WORKSHOP: FABIO.WorkshopPaper, Kind.JOURNAL: FABIO.JournalArticle, Kind.BOOK: FABIO.Book,
     Kind.CHAPTER: FABIO.BookChapter, Kind.THESIS: FABIO.Thesis, Kind.REPORT: FABIO.ReportDocument,
-    Kind.PROCEEDINGS: FABIO.AcademicProceedings, Kind.OTHER: FABIO.Expression,
-    Kind.UNKNOWN: FABIO.Expression,
+    Kind.PROCEEDINGS: FABIO.AcademicProceedings, Kind.DATASET: FABIO.DataFile,
+    Kind.SOFTWARE: FABIO.ComputerProgram, Kind.OTHER: FABIO.Expression, Kind.UNKNOWN: FABIO.Expression,
 }
+# A data set and a program are not articles: their versions and works take schema.org's types for
+# them, and their works FaBiO's (fabio:Dataset and fabio:Software are kinds of fabio:Work).
+SCHEMA_TYPES = {Kind.DATASET: SCHEMA.Dataset, Kind.SOFTWARE: SCHEMA.SoftwareSourceCode}
+WORK_TYPES = {Kind.DATASET: FABIO.Dataset, Kind.SOFTWARE: FABIO.Software}
 EDITION_TYPES = {"conference": FABIO.ConferenceProceedings, "workshop": FABIO.WorkshopProceedings,
                  "journal": FABIO.JournalVolume, "book": FABIO.Book}
 SERIES_TYPES = {"conference": [FABIO.Series, SCHEMA.CreativeWorkSeries],
@@ -37,6 +41,13 @@ SERIES_TYPES = {"conference": [FABIO.Series, SCHEMA.CreativeWorkSeries],
                 "journal": [FABIO.Journal, SCHEMA.Periodical],
                 "repository": [FABIO.Repository, SCHEMA.CreativeWorkSeries]}
 ID_PROPERTIES = {"arxiv": FABIO.hasArXivId, "doi": PRISM.doi, "openreview": KG.openReviewId}
+
+
+def work_kind(w: Work) -> Kind | None:
+    """A data set or software when every version whose kind is known is one (a record that says
+    only 'misc' does not make a data set an article); else None: the work is an article."""
+    known = {v.kind for v in w.versions} - {Kind.OTHER, Kind.UNKNOWN}
+    return known.pop() if len(known) == 1 and known <= SCHEMA_TYPES.keys() else None
 
 
 def date_literal(d: PartialDate) -> Literal:
@@ -164,7 +175,10 @@ class Mapper:
     def _work(self, w: Work, res: Resolution) -> Iterator[Quad]:
         s = self.iri(w.path)
         yield self._t(s, RDF.type, FABIO.Work)
-        yield self._t(s, RDF.type, SCHEMA.ScholarlyArticle)
+        kind = work_kind(w)
+        if kind in WORK_TYPES:
+            yield self._t(s, RDF.type, WORK_TYPES[kind])
+        yield self._t(s, RDF.type, SCHEMA_TYPES.get(kind, SCHEMA.ScholarlyArticle))
         yield self._t(s, SCHEMA.name, lit(w.title))
         if w.date:
             yield self._t(s, SCHEMA.datePublished, date_literal(w.date))
@@ -208,7 +222,7 @@ class Mapper:
             yield self._t(vs, SCHEMA.exampleOfWork, s)
             yield self._t(vs, FRBR.realizationOf, s)
             yield self._t(vs, RDF.type, VERSION_TYPES[v.kind])
-            yield self._t(vs, RDF.type, SCHEMA.ScholarlyArticle)
+            yield self._t(vs, RDF.type, SCHEMA_TYPES.get(v.kind, SCHEMA.ScholarlyArticle))
             yield self._t(vs, KG.versionKind, lit(v.kind.value))
             yield self._t(vs, SCHEMA.name, lit(v.title))
             if v.date:

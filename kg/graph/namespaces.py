@@ -50,6 +50,7 @@ XSD = ClosedNamespace("xsd", "http://www.w3.org/2001/XMLSchema#",
 OWL = ClosedNamespace("owl", "http://www.w3.org/2002/07/owl#", "sameAs")
 SCHEMA = ClosedNamespace("schema", "http://schema.org/", """
     ScholarlyArticle Person CreativeWorkSeries Periodical PropertyValue Dataset DataDownload
+    SoftwareSourceCode
     Organization PublicationVolume
     name alternateName author datePublished workExample exampleOfWork isPartOf hasPart identifier
     propertyID value sameAs givenName familyName honorificSuffix abstract position url volumeNumber pagination
@@ -58,7 +59,8 @@ SCHEMA = ClosedNamespace("schema", "http://schema.org/", """
 FABIO = ClosedNamespace("fabio", "http://purl.org/spar/fabio/", """
     Work Expression Preprint ConferencePaper WorkshopPaper JournalArticle Book BookChapter Thesis
     ReportDocument AcademicProceedings ConferenceProceedings WorkshopProceedings JournalVolume
-    JournalIssue Series Journal Repository hasArXivId hasPublicationYear""")
+    JournalIssue Series Journal Repository hasArXivId hasPublicationYear
+    Dataset DataFile Software ComputerProgram""")
 FRBR = ClosedNamespace("frbr", "http://purl.org/vocab/frbr/core#", "realization realizationOf partOf part")
 PRO = ClosedNamespace("pro", "http://purl.org/spar/pro/",
                       "RoleInTime withRole isHeldBy isDocumentContextFor relatesToDocument author")

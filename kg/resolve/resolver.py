@@ -36,7 +36,8 @@ from .works import _STOPWORDS, WorkClusterer
 
 _VERSION_ORDER = {Kind.PREPRINT: 0, Kind.WORKSHOP: 1, Kind.CONFERENCE: 2, Kind.JOURNAL: 3,
                   Kind.CHAPTER: 4, Kind.BOOK: 5, Kind.THESIS: 6, Kind.REPORT: 7,
-                  Kind.PROCEEDINGS: 8, Kind.OTHER: 9, Kind.UNKNOWN: 10}
+                  Kind.PROCEEDINGS: 8, Kind.DATASET: 9, Kind.SOFTWARE: 10, Kind.OTHER: 11,
+                  Kind.UNKNOWN: 12}
 _PUBLISHED = {Kind.CONFERENCE, Kind.WORKSHOP, Kind.JOURNAL, Kind.CHAPTER, Kind.BOOK}
 
 

@@ -68,6 +68,20 @@ class Features:
     year: int | None
     ids: dict[str, str] = field(default_factory=dict)
     numbers: tuple[str, ...] = ()  # the numbers in the title, in order
+    genre: str = ""  # 'paper', 'dataset' or 'software'; '' when the record does not say (see genre)
+
+
+_ARTEFACTS = {Kind.DATASET: "dataset", Kind.SOFTWARE: "software"}
+_GENRE_CODES = {"": 0, "paper": 1, "dataset": 2, "software": 3}
+
+
+def genre(kind: Kind) -> str:
+    """What a record's kind says it is: a data set, a program, or a paper (a preprint, an article,
+    a book, ...); '' for 'other' and 'unknown', which say neither. A data set or a program is a
+    work of its own beside the paper that describes it, however alike their titles."""
+    if kind in (Kind.OTHER, Kind.UNKNOWN):
+        return ""
+    return _ARTEFACTS.get(kind, "paper")
 
 
 def _one_per_work(record: Record, scheme: str) -> list[str]:
@@ -94,6 +108,7 @@ def features(record: Record) -> Features:
         (record.date.year if record.date else None),
         ids={s: v for s in ID_SCHEMES if (v := _first_id(record, s))},
         numbers=tuple(_NUMBER.findall(title)),
+        genre=genre(record.kind),
     )
 
 
@@ -182,6 +197,9 @@ class WorkClusterer:
         # Per cluster root: its records that print authors (title matches check them all).
         self._authored: dict[int, list[int]] = {i: [i] for i, f in enumerate(self.feats)
                                                 if f.families}
+        # Per cluster root: the genre its records state (0 where none does; title matches keep
+        # it), a byte per record.
+        self._genre = bytearray(_GENRE_CODES[f.genre] for f in self.feats)
         self._same = [(self.index[a], self.index[b]) for a, b in same
                       if a in self.index and b in self.index]
 
@@ -206,11 +224,13 @@ class WorkClusterer:
 
     def _union(self, a: int, b: int, *, by_title: bool = False) -> None:
         """Join the clusters of a and b unless a constraint forbids it; ``by_title``: joined on a
-        title match, which every pair of their author lists must agree with."""
+        title match, which every pair of their author lists must agree with and which never joins
+        a data set or a program to a paper, or a data set to a program."""
         if not self._allowed(a, b):
             return
         ra, rb = self.uf.find(a), self.uf.find(b)
-        if ra == rb or by_title and not self._authors_fit(ra, rb):
+        ga, gb = self._genre[ra], self._genre[rb]
+        if ra == rb or by_title and (ga and gb and ga != gb or not self._authors_fit(ra, rb)):
             return
         if self._ids is not None:
             ia, ib = self._ids.get(ra, {}), self._ids.get(rb, {})
@@ -227,6 +247,7 @@ class WorkClusterer:
         authored = self._authored.pop(ra, []) + self._authored.pop(rb, [])
         if authored:
             self._authored[root] = authored
+        self._genre[root] = ga or gb
 
     def _cluster_ids(self) -> dict[int, dict[str, frozenset[str]]]:
         """Per cluster formed by identifiers: its DOIs and arXiv ids, without those in conflict.
@@ -423,6 +444,9 @@ class WorkClusterer:
                     if len(shared) < 2:
                         continue
                     fi, fj = self.feats[i], self.feats[j]
+                    gi, gj = self._genre[ri], self._genre[rj]
+                    if gi and gj and gi != gj:
+                        continue  # a data set or a program beside its paper: two works
                     tsr = fuzz.token_set_ratio(fi.title, fj.title)
                     if tsr < 80 or not authors_agree(fi, fj, require=True):
                         continue

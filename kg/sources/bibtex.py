@@ -76,6 +76,10 @@ _KIND_BY_TYPE = {
     "online": Kind.OTHER, "misc": Kind.OTHER, "manual": Kind.OTHER, "patent": Kind.OTHER,
     "collection": Kind.BOOK, "mvcollection": Kind.BOOK, "reference": Kind.BOOK,
     "mvproceedings": Kind.PROCEEDINGS, "periodical": Kind.JOURNAL, "suppperiodical": Kind.JOURNAL,
+    # biblatex's data sets and programs, and biblatex-software's types (as Software Heritage and
+    # Zenodo export them)
+    "dataset": Kind.DATASET, "software": Kind.SOFTWARE, "softwareversion": Kind.SOFTWARE,
+    "softwaremodule": Kind.SOFTWARE, "codefragment": Kind.SOFTWARE,
 }
 PREPRINT_VENUE = re.compile(r"\barxiv\b|\bcorr\b|\bpreprint\b|\bbiorxiv\b|\bmedrxiv\b|\bssrn\b",
                             re.IGNORECASE)
@@ -694,6 +698,8 @@ def entry_to_record(entry: Entry, ctx: SourceContext) -> Record | None:
     venue_name = (text(venue_field) if venue_field else None) or ""
     if entry.entry_type in ("book", "proceedings", "collection") and not venue_name:
         venue_name = text("series") or text("publisher") or ""
+    elif _KIND_BY_TYPE.get(entry.entry_type) in (Kind.DATASET, Kind.SOFTWARE) and not venue_name:
+        venue_name = text("publisher") or ""  # the repository that holds it ('Zenodo')
     venue = None
     if venue_name:
         venue = Venue(

@@ -138,7 +138,7 @@ _KIND_BY_TYPE = {
     "chapter": Kind.CHAPTER, "entry": Kind.CHAPTER, "entry-dictionary": Kind.CHAPTER,
     "entry-encyclopedia": Kind.CHAPTER, "thesis": Kind.THESIS, "report": Kind.REPORT,
     "standard": Kind.REPORT, "manuscript": Kind.PREPRINT, "collection": Kind.BOOK,
-    "classic": Kind.BOOK, "periodical": Kind.JOURNAL,
+    "classic": Kind.BOOK, "periodical": Kind.JOURNAL, "dataset": Kind.DATASET, "software": Kind.SOFTWARE,
     # Crossref's type names, which its CSL output and citation-js pass through
     "journal-article": Kind.JOURNAL, "proceedings-article": Kind.CONFERENCE,
     "book-chapter": Kind.CHAPTER, "book-section": Kind.CHAPTER, "book-part": Kind.CHAPTER,
@@ -293,6 +293,8 @@ def _venue(item: dict[str, Any], warn: Callable[[str], None] | None = None) -> V
         name = _string(institution[0])  # Crossref posted content: the preprint server
     if not name and item.get("type") in ("book", "report", "thesis"):
         name = _string(item.get("collection-title")) or _string(item.get("publisher"))
+    if not name and item.get("type") in ("dataset", "software"):
+        name = _string(item.get("publisher"))  # the repository that holds it ('Zenodo')
     if not name:
         return None
     # Other printed forms: the short title, and the event ('ICLR 2023', as Zotero has it).

@@ -166,6 +166,8 @@ def fields_to_record(fields: list[tuple[str, str, int]], key: str, line: int, en
     journal = _first(fields, "JT")
     if "preprint" in types or (journal and PREPRINT_VENUE.search(journal)):
         kind = Kind.PREPRINT
+    elif "dataset" in types:
+        kind = Kind.DATASET
     elif _first(fields, "BTI"):
         kind = Kind.CHAPTER if _first(fields, "TI") else Kind.BOOK
     else:

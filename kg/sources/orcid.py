@@ -34,6 +34,7 @@ _KIND_BY_TYPE = {
     "dictionary-entry": Kind.CHAPTER, "encyclopedia-entry": Kind.CHAPTER,
     "dissertation": Kind.THESIS, "dissertation-thesis": Kind.THESIS,
     "supervised-student-publication": Kind.THESIS, "report": Kind.REPORT,
+    "data-set": Kind.DATASET, "software": Kind.SOFTWARE,
 }
 _SCHEMES = {"pmc": "pmcid", "uri": "url", "other-id": "other"}
 _EDITOR_ROLES = {"editor"}

@@ -42,7 +42,7 @@ _KINDS = {
     **dict.fromkeys(("CONF", "CPAPER"), Kind.CONFERENCE),
     **dict.fromkeys(("CHAP", "ECHAP"), Kind.CHAPTER),
     **dict.fromkeys(("BOOK", "EBOOK", "EDBOOK"), Kind.BOOK),
-    "THES": Kind.THESIS, "RPRT": Kind.REPORT,
+    "THES": Kind.THESIS, "RPRT": Kind.REPORT, "DATA": Kind.DATASET, "COMP": Kind.SOFTWARE,
 }
 _JOURNAL_TITLES = ("secondary_title", "alternate_title3", "journal_name", "alternate_title2",
                    "alternate_title1")  # T2, JF, JO, JA, J2
@@ -169,8 +169,8 @@ def _date(fields: dict[str, Any], ctx: SourceContext, line: int, key: str) -> Pa
 def _venue(fields: dict[str, Any], kind: Kind, ty: str) -> Venue | None:
     if kind == Kind.JOURNAL or ty == "UNPB":
         names = _all(fields, *_JOURNAL_TITLES)
-    elif kind in (Kind.THESIS, Kind.REPORT):
-        names = _all(fields, "publisher")
+    elif kind in (Kind.THESIS, Kind.REPORT, Kind.DATASET, Kind.SOFTWARE):
+        names = _all(fields, "publisher")  # the school, the institution, the data's repository
     elif kind == Kind.BOOK:
         names = _all(fields, "tertiary_title", "secondary_title") or _all(fields, "publisher")
     else:

@@ -24,7 +24,8 @@ bp = Blueprint("entities", __name__)
 ROOTS = "work, person, venue, source, quality, derived, link"
 EMBED_FORMATS = (HTML, negotiate.JSON)
 VERSION_ORDER = {"journal": 0, "conference": 1, "workshop": 2, "chapter": 3, "book": 4, "thesis": 5,
-                 "report": 6, "proceedings": 7, "other": 8, "unknown": 9, "preprint": 10}
+                 "report": 6, "proceedings": 7, "dataset": 8, "software": 8, "other": 9, "unknown": 10,
+                 "preprint": 11}
 
 
 @bp.route(f"/<any({ROOTS}):root>/<path:rest>")

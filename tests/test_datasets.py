@@ -1,0 +1,157 @@
+"""Data sets and programs: their own kinds from every format that names them, works of their own
+beside the papers that describe them, typed as schema.org and FaBiO type them, checked by the
+shapes, and written back in each export format's own type."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.build import build
+from kg.graph import store as store_mod
+from kg.graph.check import check_store
+from kg.graph.export import export
+from kg.manifest import from_files
+from kg.records import Kind
+from kg.sources import read
+
+BASE = "http://kg.test/"
+TITLE = "Sparse Training Curves of Pruned Language Models"
+
+BIB = f"""
+@article{{paper, title = {{{TITLE}}}, author = {{Roe, Richard and Diaz, Carla}},
+  journal = {{Journal of Examples}}, year = 2023, doi = {{10.5555/kg-paper.1}}}}
+@dataset{{data, title = {{{TITLE}}}, author = {{Roe, Richard and Diaz, Carla}},
+  publisher = {{Zenodo}}, year = 2023, version = {{1.0}}}}
+@software{{code, title = {{{TITLE}}}, author = {{Roe, Richard and Diaz, Carla}},
+  publisher = {{Zenodo}}, year = 2023}}
+@misc{{again, title = {{{TITLE}}}, author = {{Roe, Richard and Diaz, Carla}}, year = 2023}}
+"""
+CSL = [{"id": "d", "type": "dataset", "title": TITLE, "publisher": "Zenodo",
+        "author": [{"family": "Roe", "given": "Richard"}, {"family": "Diaz", "given": "Carla"}],
+        "issued": {"date-parts": [[2023, 6]]}}]
+RIS = f"""TY  - COMP
+TI  - {TITLE}
+AU  - Roe, Richard
+AU  - Diaz, Carla
+PY  - 2023
+PB  - Zenodo
+ER  - 
+"""
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory) -> list[Path]:
+    d = tmp_path_factory.mktemp("artefacts")
+    (d / "lab.bib").write_text(BIB, encoding="utf-8")
+    (d / "zotero.json").write_text(json.dumps(CSL), encoding="utf-8")
+    (d / "endnote.ris").write_text(RIS, encoding="utf-8")
+    return [d / "lab.bib", d / "zotero.json", d / "endnote.ris"]
+
+
+@pytest.fixture(scope="module")
+def built(sources, tmp_path_factory):
+    path = tmp_path_factory.mktemp("store") / "store"
+    result = build(from_files(sources), store=path, base=BASE)
+    return result, store_mod.open_store(path)
+
+
+@pytest.mark.parametrize(("name", "text", "kind"), [
+    ("a.bib", "@dataset{d, title = {T}, publisher = {Zenodo}}", Kind.DATASET),
+    ("a.bib", "@software{s, title = {T}}", Kind.SOFTWARE),
+    ("a.bib", "@softwareversion{s, title = {T}}", Kind.SOFTWARE),
+    ("a.json", json.dumps([{"id": "x", "type": "software", "title": "T"}]), Kind.SOFTWARE),
+    ("a.ris", "TY  - DATA\nTI  - T\nER  - \n", Kind.DATASET),
+    ("a.json", json.dumps({"type": "data-set", "title": {"title": {"value": "T"}}, "put-code": 1}),
+     Kind.DATASET),
+    ("a.nbib", "PMID- 1\nTI  - T\nPT  - Dataset\nJT  - Scientific data\n", Kind.DATASET),
+])
+def test_each_format_that_names_data_or_programs_gives_their_kind(tmp_path, name, text, kind) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    (record,), _report = read(path)
+    assert record.kind == kind
+
+
+def test_the_repository_is_where_a_data_set_appeared(tmp_path) -> None:
+    path = tmp_path / "a.bib"
+    path.write_text("@dataset{d, title = {T}, publisher = {Zenodo}, year = 2020}", encoding="utf-8")
+    (record,), _ = read(path)
+    assert record.venue is not None and record.venue.name == "Zenodo"
+
+
+def test_a_data_set_and_a_program_are_works_of_their_own_beside_the_paper(built) -> None:
+    result, _store = built
+    works = {w.path: w for w in result.resolution.works}
+    by_kind = {frozenset(v.kind for v in w.versions) - {Kind.OTHER}: w for w in works.values()}
+    assert set(by_kind) == {frozenset({Kind.JOURNAL}), frozenset({Kind.DATASET}),
+                            frozenset({Kind.SOFTWARE})}, sorted(works)
+    paper = by_kind[frozenset({Kind.JOURNAL})]
+    data = by_kind[frozenset({Kind.DATASET})]
+    code = by_kind[frozenset({Kind.SOFTWARE})]
+    # The @misc says neither data nor program: it joins one of the works that share its title
+    # (not a fourth work), as a record of unknown kind does.
+    assert sorted(len(w.records) for w in (paper, data, code)) == [1, 2, 3]
+    assert "zotero#d" in data.records and "lab#data" in data.records
+    assert any(r.startswith("endnote#") for r in code.records) and "lab#code" in code.records
+    assert "lab#paper" in paper.records and "lab#data" not in paper.records
+    # One person each, across the three works.
+    assert len({a.person for w in (paper, data, code) for a in w.authors}) == 2
+
+
+def _types(store, path: str) -> set[str]:
+    rows = store.query(f"SELECT ?t WHERE {{ <{BASE}{path}> a ?t }}")
+    return {row["t"].value.rsplit("/", 1)[-1] for row in rows}
+
+
+def test_works_and_versions_take_schema_org_and_fabio_types(built) -> None:
+    result, store = built
+    for w in result.resolution.works:
+        kinds = {v.kind for v in w.versions} - {Kind.OTHER}
+        types = _types(store, w.path)
+        if kinds == {Kind.DATASET}:
+            assert {"Work", "Dataset"} <= types and "ScholarlyArticle" not in types
+        elif kinds == {Kind.SOFTWARE}:
+            assert {"Work", "Software", "SoftwareSourceCode"} <= types
+            assert "ScholarlyArticle" not in types
+        else:
+            assert {"Work", "ScholarlyArticle"} <= types and not {"Dataset", "Software"} & types
+        for v in w.versions:
+            vt = _types(store, v.path)
+            expected = {Kind.DATASET: {"DataFile", "Dataset"},
+                        Kind.SOFTWARE: {"ComputerProgram", "SoftwareSourceCode"},
+                        Kind.OTHER: {"Expression", "ScholarlyArticle"}}.get(
+                v.kind, {"JournalArticle", "ScholarlyArticle"})
+            assert expected <= vt, (v.path, vt)
+
+
+def test_the_graph_passes_the_shapes(built) -> None:
+    _result, store = built
+    report = check_store(store)
+    assert report.ok, [(v.focus, v.message) for v in report.violations[:5]]
+
+
+def test_exports_write_each_formats_own_types_and_read_back(built, tmp_path) -> None:
+    _result, store = built
+
+    def text(fmt: str) -> str:
+        out = io.BytesIO()
+        export(store, out, format=fmt)
+        return out.getvalue().decode("utf-8")
+
+    bib = text("bibtex")
+    assert bib.count("@dataset{") == 1 and bib.count("@software{") == 1 and bib.count("@article{") == 1
+    path = tmp_path / "again.bib"
+    path.write_text(bib, encoding="utf-8")
+    records, _ = read(path)
+    assert sorted(r.kind.value for r in records) == ["dataset", "journal", "software"]
+    assert {r.venue.name for r in records if r.kind != Kind.JOURNAL and r.venue} == {"Zenodo"}
+    items = json.loads(text("csljson"))
+    by_type = {i["type"]: i for i in items}
+    assert set(by_type) == {"article-journal", "dataset", "software"}
+    assert by_type["dataset"]["publisher"] == "Zenodo" and "container-title" not in by_type["dataset"]
+    ris = text("ris")
+    assert "TY  - DATA" in ris and "TY  - COMP" in ris and "PB  - Zenodo" in ris
