@@ -117,6 +117,29 @@ def unique_key(key: str, seen: set[str]) -> str:
     return f"{key}~{n}"
 
 
+def fresh_key(key: str, seen: set[str], ctx: SourceContext, line: int, said: str) -> str:
+    """``key``, or the first of 'key~2', 'key~3', ... not yet used when an earlier record of the
+    document has it (reported at ``line`` as ``said``, with ``{key}`` and ``{again}`` filled in);
+    either way it joins ``seen``."""
+    if key in seen:
+        again = unique_key(key, seen)
+        ctx.warn(line, said.format(key=key, again=again))
+        key = again
+    seen.add(key)
+    return key
+
+
+def shaped(ctx: SourceContext, line: int, what: str, convert: Callable[..., Record | None],
+           *args: Any, **kwargs: Any) -> Record | None:
+    """``convert(*args, **kwargs)``, or None once a value of the wrong JSON type (a string where
+    an object belongs) is reported: ``what`` names the item and the shape it lacks."""
+    try:
+        return convert(*args, **kwargs)
+    except (AttributeError, TypeError, KeyError, ValueError, IndexError) as exc:
+        ctx.error(line, f"{what} ({type(exc).__name__}: {exc}); set aside")
+        return None
+
+
 def load_located(text: str) -> Any:
     """JSON text to Python values whose objects are :class:`Located` (raises json.JSONDecodeError)."""
     return _LocatingDecoder().decode(text)
@@ -398,19 +421,10 @@ def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
         line = lines.line(offset) if offset is not None else 1
         # An item's own id, else its DOI, else the key of the map it came in (a DOI-keyed map).
         named = (item.get("id") or _string(item.get("DOI"))) if isinstance(item, dict) else None
-        key = str(named or map_key or f"item-{n}")
-        if key in seen:
-            again = unique_key(key, seen)
-            ctx.warn(line, f"duplicate id {key!r}: the later item is read as key {again!r}")
-            key = again
-        seen.add(key)
-        try:
-            record = item_to_record(item, key, line, ctx, raw=raw_json(text, offset))
-        except (AttributeError, TypeError, KeyError, ValueError, IndexError) as exc:
-            # A field of the wrong JSON type: set the item aside, read the others.
-            ctx.error(line, f"item {key!r} does not have the shape of a CSL-JSON item "
-                            f"({type(exc).__name__}: {exc}); set aside")
-            continue
+        key = fresh_key(str(named or map_key or f"item-{n}"), seen, ctx, line,
+                        "duplicate id {key!r}: the later item is read as key {again!r}")
+        record = shaped(ctx, line, f"item {key!r} does not have the shape of a CSL-JSON item",
+                        item_to_record, item, key, line, ctx, raw=raw_json(text, offset))
         if record is not None:
             yield record
     if not found:

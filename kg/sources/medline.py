@@ -30,7 +30,7 @@ from ..records import Kind, PartialDate, PersonName, Record, Venue
 from ..text import clean_whitespace
 from . import SourceContext, SourceFormat
 from .bibtex import MONTHS, PREPRINT_VENUE, add_doi, add_standard_numbers
-from .csljson import unique_key
+from .csljson import fresh_key
 
 _LINE = re.compile(r"^([A-Z][A-Z0-9]{1,3}) {0,3}- ?(.*)$")  # 'PMID- 123', 'TI  - ...', 'FAU - ...'
 _CONTINUED = re.compile(r"^ {6}(\S.*)$")
@@ -82,12 +82,8 @@ def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
     for first, last, fields, raw in _records(text, ctx):
         found = True
         pmid = next((v for t, v, _ in fields if t == "PMID"), "")
-        key = pmid or f"line-{first}"
-        if key in seen:
-            again = unique_key(key, seen)
-            ctx.warn(first, f"PMID {key} appears again: the later record is read as key {again!r}")
-            key = again
-        seen.add(key)
+        key = fresh_key(pmid or f"line-{first}", seen, ctx, first,
+                        "PMID {key} appears again: the later record is read as key {again!r}")
         record = fields_to_record(fields, key, first, last, raw, ctx, pmid=pmid)
         if record is not None:
             yield record

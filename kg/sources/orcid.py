@@ -23,7 +23,7 @@ from ..records import Kind, PartialDate, PersonName, Record, Venue
 from ..text import clean_whitespace
 from . import SourceContext, SourceFormat
 from .bibtex import PREPRINT_VENUE, WORKSHOP
-from .csljson import LineIndex, Located, load_document, raw_json, unique_key
+from .csljson import LineIndex, Located, fresh_key, load_document, raw_json, shaped
 
 _KIND_BY_TYPE = {
     "journal-article": Kind.JOURNAL, "magazine-article": Kind.OTHER,
@@ -306,22 +306,13 @@ def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
             ctx.error(line, f"bulk item {n} is an error, not a work: {message}; set aside")
             continue
         put_code = work.get("put-code") if isinstance(work, dict) else None
-        key = str(put_code) if put_code is not None else f"work-{n}"
-        if key in seen:
-            again = unique_key(key, seen)
-            ctx.warn(line, f"put-code {key} appears twice; the later work is read as {again}")
-            key = again
-        seen.add(key)
+        key = fresh_key(str(put_code) if put_code is not None else f"work-{n}", seen, ctx, line,
+                        "put-code {key} appears twice; the later work is read as {again}")
         offset = work.offset if isinstance(work, Located) else None
         raw = text[offset:work.end] if isinstance(work, Located) and work.end else raw_json(
             text, offset)
-        try:
-            record = work_to_record(work, key, line, ctx, owner, raw=raw, group=group, lines=lines)
-        except (AttributeError, TypeError, KeyError, ValueError, IndexError) as exc:
-            # A field of the wrong JSON type (a string where an object belongs, say): not this format.
-            ctx.error(line, f"work {key!r} does not have the shape of an ORCID work "
-                            f"({type(exc).__name__}: {exc}); set aside")
-            continue
+        record = shaped(ctx, line, f"work {key!r} does not have the shape of an ORCID work",
+                        work_to_record, work, key, line, ctx, owner, raw=raw, group=group, lines=lines)
         if record is not None:
             yield record
     if not found:

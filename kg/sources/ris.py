@@ -30,7 +30,7 @@ from ..records import Kind, PartialDate, PersonName, Record, Venue
 from ..text import clean_whitespace
 from . import SourceContext, SourceFormat
 from .bibtex import PREPRINT_VENUE, WORKSHOP, add_doi, add_standard_numbers
-from .csljson import unique_key
+from .csljson import fresh_key
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9])  ?-(?: (.*))?$")  # 'TY  - JOUR'; some exporters write one space
 _START = re.compile(r"^\ufeff?\s*TY  ?- \S")
@@ -97,12 +97,8 @@ def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
         except Exception as exc:  # noqa: BLE001 - rispy's errors are not one type; the entry is set aside
             ctx.error(first, f"entry {n} is not readable RIS ({exc}); set aside")
             continue
-        key = str(fields.get("id") or "").strip() or f"entry-{n}"
-        if key in seen:
-            again = unique_key(key, seen)
-            ctx.warn(first, f"duplicate ID {key!r}: the later entry is read as key {again!r}")
-            key = again
-        seen.add(key)
+        key = fresh_key(str(fields.get("id") or "").strip() or f"entry-{n}", seen, ctx, first,
+                        "duplicate ID {key!r}: the later entry is read as key {again!r}")
         record = entry_to_record(fields, key, first, last, "\n".join(lines), ctx)
         if record is not None:
             yield record

@@ -24,7 +24,7 @@ from ..records import Kind, PartialDate, PersonName, Record, Venue
 from ..text import clean_whitespace
 from . import SourceContext, SourceFormat
 from .bibtex import PREPRINT_VENUE, WORKSHOP, add_doi, add_standard_numbers
-from .csljson import unique_key
+from .csljson import fresh_key
 
 _KINDS = {"article": Kind.JOURNAL, "review": Kind.JOURNAL, "letter": Kind.JOURNAL, "note": Kind.JOURNAL,
           "editorial": Kind.JOURNAL, "erratum": Kind.JOURNAL, "short survey": Kind.JOURNAL,
@@ -76,12 +76,8 @@ def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
     lines = text.split("\n")
     for n, (first, last, row) in enumerate(_rows(text, ctx), start=1):
         found = True
-        key = row.get("EID") or f"row-{n}"
-        if key in seen:
-            again = unique_key(key, seen)
-            ctx.warn(first, f"EID {key} appears again: the later row is read as key {again!r}")
-            key = again
-        seen.add(key)
+        key = fresh_key(row.get("EID") or f"row-{n}", seen, ctx, first,
+                        "EID {key} appears again: the later row is read as key {again!r}")
         record = row_to_record(row, key, first, last, ctx, raw="\n".join(lines[first - 1:last]))
         if record is not None:
             yield record

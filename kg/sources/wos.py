@@ -36,7 +36,7 @@ from ..records import Kind, PartialDate, PersonName, Record, Venue
 from ..text import clean_whitespace, fold
 from . import SourceContext, SourceFormat
 from .bibtex import MONTHS, PREPRINT_VENUE, WORKSHOP, add_doi, add_standard_numbers
-from .csljson import unique_key
+from .csljson import fresh_key
 
 _LINE = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")  # 'TI Title'; a tag alone has no value
 _CONTINUED = re.compile(r"^   (\S.*)$")
@@ -120,12 +120,8 @@ def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
     tabbed = _TAB_HEADER.match(text.split("\n", 1)[0]) is not None
     for first, last, fields, raw in (_tab_records if tabbed else _records)(text, ctx):
         found = True
-        key = _one(fields, "UT") or f"line-{first}"
-        if key in seen:
-            again = unique_key(key, seen)
-            ctx.warn(first, f"UT {key} appears again: the later record is read as key {again!r}")
-            key = again
-        seen.add(key)
+        key = fresh_key(_one(fields, "UT") or f"line-{first}", seen, ctx, first,
+                        "UT {key} appears again: the later record is read as key {again!r}")
         record = fields_to_record(fields, key, first, last, raw, ctx, ut=_one(fields, "UT") or "")
         if record is not None:
             yield record
