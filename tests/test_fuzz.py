@@ -22,6 +22,7 @@ SEEDS = {
     "repository-listing": [DATA / "repository-listing.txt"],
     "aggregator-profile": [DATA / "aggregator-profile.txt"],
     "csljson": [TESTDATA / "csljson" / "items.csl.json"],
+    "datacite": [TESTDATA / "datacite" / "dois.json", TESTDATA / "datacite" / "datacite.json"],
     "orcid": [TESTDATA / "orcid" / "record.orcid.json", TESTDATA / "orcid" / "record.orcid.xml"],
     "acl-anthology": [TESTDATA / "acl" / "W19.xml"],
     "ris": [TESTDATA / "ris" / "exports.ris", TESTDATA / "ris" / "crossref.ris"],
@@ -42,7 +43,7 @@ def test_fuzz_parser(fmt, tmp_path):
     corpus.mkdir()
     for seed in SEEDS[fmt]:
         for f in (sorted(seed.iterdir()) if seed.is_dir() else [seed]):
-            if f.is_file() and not f.name.endswith(".json") or fmt in ("csljson", "orcid"):
+            if f.is_file() and not f.name.endswith(".json") or fmt in ("csljson", "orcid", "datacite"):
                 shutil.copy(f, corpus / f.name)
     proc = subprocess.run(
         [sys.executable, str(ROOT / "fuzz" / "fuzz_parsers.py"), fmt, f"-max_total_time={SECONDS}",
