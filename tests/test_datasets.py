@@ -53,10 +53,14 @@ def sources(tmp_path_factory) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def built(sources, tmp_path_factory):
-    path = tmp_path_factory.mktemp("store") / "store"
-    result = build(from_files(sources), store=path, base=BASE)
-    return result, store_mod.open_store(path)
+def store_path(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("store") / "store"
+
+
+@pytest.fixture(scope="module")
+def built(sources, store_path):
+    result = build(from_files(sources), store=store_path, base=BASE)
+    return result, store_mod.open_store(store_path)
 
 
 @pytest.mark.parametrize(("name", "text", "kind"), [
@@ -155,3 +159,37 @@ def test_exports_write_each_formats_own_types_and_read_back(built, tmp_path) -> 
     assert by_type["dataset"]["publisher"] == "Zenodo" and "container-title" not in by_type["dataset"]
     ris = text("ris")
     assert "TY  - DATA" in ris and "TY  - COMP" in ris and "PB  - Zenodo" in ris
+
+
+@pytest.mark.parametrize(("kind", "tag"), [
+    ("dataset", "citation_publisher"), ("software", "citation_publisher"),
+    ("conference", "citation_conference_title"), ("chapter", "citation_inbook_title"),
+    ("thesis", "citation_dissertation_institution"),
+    ("report", "citation_technical_report_institution"), ("journal", "citation_journal_title"),
+])
+def test_a_page_names_where_a_version_appeared_in_the_highwire_tag_for_its_kind(kind, tag) -> None:
+    from kg.web.entities import citation_meta
+
+    venue = {"@id": "v/1", "name": "Zenodo", "isPartOf": [{"@id": "v", "name": "Zenodo"}]}
+    root = {"name": TITLE, "workExample": [{"@id": "w/1", "kg:versionKind": kind, "isPartOf": [venue]}]}
+    tags = dict(citation_meta(root))
+    assert tags[tag] == "Zenodo"
+    others = {"citation_publisher", "citation_conference_title", "citation_inbook_title",
+              "citation_dissertation_institution", "citation_technical_report_institution",
+              "citation_journal_title"} - {tag}
+    assert not others & set(tags)
+
+
+def test_a_data_set_page_embeds_schema_org_dataset_json_ld(built, store_path) -> None:
+    import re
+
+    from kg.web.app import create_app
+
+    result, _store = built
+    data = next(w for w in result.resolution.works if {v.kind for v in w.versions} == {Kind.DATASET})
+    app = create_app({"store": str(store_path), "base": BASE, "TESTING": True})
+    html = app.test_client().get(f"/{data.path}", headers={"Accept": "text/html"}).get_data(as_text=True)
+    (script,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
+    doc = json.loads(script)
+    assert "Dataset" in doc["@type"] and "ScholarlyArticle" not in doc["@type"]
+    assert '<meta name="citation_publisher" content="Zenodo">' in html

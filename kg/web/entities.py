@@ -185,6 +185,16 @@ def group_disagreements(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(grouped.values())
 
 
+# Where a version appeared, in the Highwire tag for its kind (Google Scholar's and Zotero's); a data
+# set's or a program's repository, a book's series and anything else are its publisher.
+_CITATION_VENUE_TAGS = {
+    "conference": "citation_conference_title", "workshop": "citation_conference_title",
+    "proceedings": "citation_conference_title", "chapter": "citation_inbook_title",
+    "thesis": "citation_dissertation_institution",
+    "report": "citation_technical_report_institution",
+}
+
+
 def citation_meta(root: dict[str, Any]) -> list[tuple[str, str]]:
     """Highwire Press ``citation_*`` tags, read by Google Scholar and reference managers."""
     tags = [("citation_title", first(root, "name"))]
@@ -206,8 +216,8 @@ def citation_meta(root: dict[str, Any]) -> list[tuple[str, str]]:
                 tags.append(("citation_volume", first(edition, "volumeNumber")))
             tags += [("citation_issn", i) for i in sorted(text(v) for v in values(series, "issn"))]
         else:
-            tags.append(("citation_conference_title", first(edition, "name")
-                         or (first(series, "name") if series else "")))
+            name = first(edition, "name") or (first(series, "name") if series else "")
+            tags.append((_CITATION_VENUE_TAGS.get(info["kind"], "citation_publisher"), name))
         tags += [("citation_isbn", i) for i in sorted(text(v) for v in values(edition, "isbn"))]
         if info["pages"] and "-" in info["pages"]:
             start, _, end = info["pages"].replace("--", "-").partition("-")
