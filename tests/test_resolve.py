@@ -372,3 +372,41 @@ def test_resolution_is_independent_of_order_and_repeatable(manifest, resolution,
              [(a.position, a.person) for a in w.authors]) for w in resolution.works]
     assert [(p.path, p.name) for p in again.persons] == [(p.path, p.name) for p in resolution.persons]
     assert [e.path for e in again.editions] == [e.path for e in resolution.editions]
+
+
+@pytest.mark.parametrize(("names", "others", "fit"), [
+    ({"JMLR"}, {"Journal of Machine Learning Research"}, True),
+    ({"TACL"}, {"Transactions of the Association for Computational Linguistics"}, True),
+    ({"J. Mach. Learn. Res."}, {"Journal of Machine Learning Research"}, True),
+    ({"Journal of Machine Learning Research"}, {"JMLR"}, True),  # either way round
+    ({"ML"}, {"Machine Learning"}, False),  # two words: initials say too little
+    ({"jmlr"}, {"Journal of Machine Learning Research"}, False),  # not printed as an acronym
+    ({"JAIR"}, {"Journal of Machine Learning Research"}, False),
+])
+def test_printings_that_fit_one_another(names, others, fit):
+    from kg.resolve.venues import printings_fit
+    assert printings_fit(names, others) is fit
+
+
+def _two_printings(tmp_path, second_doi: str):
+    from kg.manifest import Manifest, SourceSpec
+    from kg.pipeline import resolve_manifest
+
+    a, b = tmp_path / "a.bib", tmp_path / "b.bib"
+    a.write_text("@article{x, title = {Curves of Pruned Models}, author = {Roe, Richard}, year = 2023,"
+                 " journal = {JMLR}, doi = {10.5555/kg.1}}\n", encoding="utf-8")
+    b.write_text("@article{y, title = {Curves of Pruned Models}, author = {Roe, Richard},"
+                 " year = 2023, journal = {Journal of Machine Learning Research},"
+                 f" doi = {{{second_doi}}}}}\n", encoding="utf-8")
+    return resolve_manifest(Manifest(path=None, sources=(SourceSpec(id="a", path=a),
+                                                         SourceSpec(id="b", path=b))))
+
+
+def test_records_of_one_doi_join_the_journal_printed_by_its_acronym_and_by_its_name(tmp_path):
+    res = _two_printings(tmp_path, "10.5555/kg.1")
+    assert len(res.works) == 1 and len(res.series) == 1
+    assert len(res.works[0].versions) == 1
+    # Two DOIs (two papers of one title): nothing says JMLR is that journal; initials alone are
+    # no evidence.
+    res = _two_printings(tmp_path, "10.5555/kg.2")
+    assert len(res.works) == 2 and len(res.series) == 2

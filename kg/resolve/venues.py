@@ -411,6 +411,35 @@ def abbreviates(short: tuple[tuple[str, bool], ...], full: tuple[tuple[str, bool
     return shortened
 
 
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z&]{1,9}$")
+
+
+def initials(name: str) -> str:
+    """The initials of a name's words, glue words and 'Proceedings of' left out.
+
+    >>> initials("Journal of Machine Learning Research")
+    'jmlr'
+    """
+    return "".join(w[0] for w, _ in name_words(name))
+
+
+def printings_fit(names: set[str], others: set[str]) -> bool:
+    """Whether one of ``names`` stands for one of ``others`` or the other way round: an acronym of
+    capitals ('JMLR', 'TACL') that is the initials of the other name's words (three at least), or an
+    abbreviation of it word by word (see :func:`abbreviates`)."""
+    for xs, ys in ((names, others), (others, names)):
+        for x in xs:
+            short = x.strip()
+            acronym = _ACRONYM.match(short) and sum(c.isupper() for c in short) >= 2
+            for y in ys:
+                full = name_words(y)
+                if acronym and len(full) >= 3 and short.lower() == initials(y):
+                    return True
+                if abbreviates(name_words(x), full):
+                    return True
+    return False
+
+
 def abbreviation_aliases(series: dict[str, tuple[set[str], str, set[str]]]) -> dict[str, str]:
     """Series key -> the key of the one series its printed names abbreviate.
 
@@ -455,7 +484,8 @@ def abbreviation_aliases(series: dict[str, tuple[set[str], str, set[str]]]) -> d
 
 def join_series(by_series: dict[str, list[tuple[Record, VenueKey]]], curation: Curation) -> None:
     """Join, in place, the series keys that name one series: a series printed only by its acronym,
-    journals that share an ISSN, a name abbreviated the ISO 4 way, and what ``curation`` says
+    journals that share an ISSN, the venues printed by records of one DOI where one printing is the
+    other's initials or abbreviation, a name abbreviated the ISO 4 way, and what ``curation`` says
     (``same_venue`` joins, ``not_same_venue`` keeps apart from every rule). ``by_series`` maps each
     series key to the records that print it, with their venue keys.
     """
@@ -501,6 +531,22 @@ def join_series(by_series: dict[str, list[tuple[Record, VenueKey]]], curation: C
         target, *rest = sorted(skeys)
         for other in rest:
             join(other, target)
+    # Records that share a DOI are one version: the series they print are one series where one
+    # printing fits the other, as the initials of its words ('JMLR') or an abbreviation of it.
+    by_doi: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for skey, items in by_series.items():
+        for r, k in items:
+            if k.kind in ("journal", "conference", "workshop"):
+                for value in r.ids("doi"):
+                    by_doi[(value, k.kind)].add(skey)
+    for _, skeys in sorted(by_doi.items()):
+        keys = sorted({group_of[s] for s in skeys})
+        for i, a in enumerate(keys):
+            for b in keys[i + 1:]:
+                if group_of[a] != group_of[b] and printings_fit(
+                        set().union(*(printed_as[m][0] for m in members[group_of[a]])),
+                        set().union(*(printed_as[m][0] for m in members[group_of[b]]))):
+                    join(b, a)
     # Merge series printed abbreviated ('J. Mach. Learn. Res.') into the one series they abbreviate.
     printed = {}
     for skey, items in by_series.items():
