@@ -264,12 +264,14 @@ RESOLVERS = {
     "dblp": "https://dblp.org/rec/{}",
     "pmid": "https://pubmed.ncbi.nlm.nih.gov/{}/",
     "pmcid": "https://www.ncbi.nlm.nih.gov/pmc/articles/{}/",
+    "openalex": "https://openalex.org/{}",  # works (W…) and authors (A…) alike
 }
 
 LABELS = {"arxiv": "arXiv", "doi": "DOI", "openreview": "OpenReview", "orcid": "ORCID",
           "wikidata": "Wikidata", "url": "URL", "isbn": "ISBN", "issn": "ISSN",
           "acl": "ACL Anthology", "pmid": "PMID", "pmcid": "PMCID", "dblp": "DBLP",
-          "scopus": "Scopus Author ID", "scopus-eid": "Scopus EID", "wos": "Web of Science"}
+          "scopus": "Scopus Author ID", "scopus-eid": "Scopus EID", "wos": "Web of Science",
+          "openalex": "OpenAlex"}
 
 
 def resolvable(scheme: str, value: str) -> str | None:

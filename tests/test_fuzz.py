@@ -27,6 +27,7 @@ SEEDS = {
     "acl-anthology": [TESTDATA / "acl" / "W19.xml"],
     "ris": [TESTDATA / "ris" / "exports.ris", TESTDATA / "ris" / "crossref.ris"],
     "medline": [TESTDATA / "medline" / "pubmed.nbib"],
+    "openalex": [TESTDATA / "openalex" / "works.json", TESTDATA / "openalex" / "works.jsonl"],
     "scopus-csv": [TESTDATA / "scopus" / "scopus.csv"],
     "wos": [TESTDATA / "wos" / "savedrecs.txt", TESTDATA / "wos" / "savedrecs-tab.txt"],
 }
@@ -43,7 +44,7 @@ def test_fuzz_parser(fmt, tmp_path):
     corpus.mkdir()
     for seed in SEEDS[fmt]:
         for f in (sorted(seed.iterdir()) if seed.is_dir() else [seed]):
-            if f.is_file() and not f.name.endswith(".json") or fmt in ("csljson", "orcid", "datacite"):
+            if f.is_file() and not f.name.endswith(".json") or fmt in ("csljson", "orcid", "datacite", "openalex"):
                 shutil.copy(f, corpus / f.name)
     proc = subprocess.run(
         [sys.executable, str(ROOT / "fuzz" / "fuzz_parsers.py"), fmt, f"-max_total_time={SECONDS}",
