@@ -101,3 +101,26 @@ def test_a_record_without_authors_does_not_chain_two_papers_of_one_title():
                   rec("r94", "The Consortium for Lexical Research", ["Louise Gutherson"], 1994))
     assert {"r92", "r93"} <= next(w for w in found if "r92" in w)
     assert not any({"r92", "r94"} <= w for w in found)
+
+
+def test_records_of_one_pubmed_id_are_one_work_though_their_years_are_far_apart(tmp_path):
+    # OpenAlex may date a digitized paper by its upload: 24 years after PubMed's date, too far for
+    # a title match; the PMID both print joins them.
+    import json
+
+    from kg.manifest import Manifest, SourceSpec
+    from kg.pipeline import resolve_manifest
+
+    nbib = tmp_path / "pubmed.nbib"
+    nbib.write_text("PMID- 39990042\nTI  - Curves of pruned models.\nFAU - Roe, Richard\nAU  - Roe R\n"
+                    "JT  - Journal of examples\nDP  - 1995 Mar\n", encoding="utf-8")
+    works = tmp_path / "openalex.json"
+    works.write_text(json.dumps({"results": [
+        {"id": "https://openalex.org/W4399000042", "title": "Curves of Pruned Models",
+         "publication_year": 2019, "type": "article",
+         "authorships": [{"author": {"display_name": "Richard Roe"}, "raw_author_name": "R. Roe"}],
+         "ids": {"pmid": "https://pubmed.ncbi.nlm.nih.gov/39990042"}}]}), encoding="utf-8")
+    res = resolve_manifest(Manifest(path=None, sources=(
+        SourceSpec(id="pubmed", path=nbib), SourceSpec(id="openalex", path=works))))
+    work_of = {uid: w for w in res.works for uid in w.records}
+    assert work_of["pubmed#39990042"] is work_of["openalex#W4399000042"]

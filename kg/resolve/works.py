@@ -19,7 +19,11 @@ from ..records import Kind, Record
 from ..text import fold, main_title_key, title_key
 from .model import Candidate, IdentifierConflict
 
-ID_SCHEMES = ("doi", "arxiv", "openreview", "acl", "dblp")
+# Identifiers that name one paper (a version, or the work): records sharing one are one work. The
+# databases' own record ids (PubMed, PubMed Central, Web of Science, Scopus, OpenAlex) join the
+# exports of one database, and PMIDs the databases that print them (Web of Science, OpenAlex).
+ID_SCHEMES = ("doi", "arxiv", "openreview", "acl", "dblp", "pmid", "pmcid", "wos", "scopus-eid",
+              "openalex")
 _STOPWORDS = set("""a an and are as at be by for from in into is it its of on or the to via with
 without using towards toward through over under under based new study approach method methods
 learning neural networks network deep model models""".split())
