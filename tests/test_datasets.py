@@ -193,3 +193,18 @@ def test_a_data_set_page_embeds_schema_org_dataset_json_ld(built, store_path) ->
     doc = json.loads(script)
     assert "Dataset" in doc["@type"] and "ScholarlyArticle" not in doc["@type"]
     assert '<meta name="citation_publisher" content="Zenodo">' in html
+
+
+def test_the_repository_that_holds_them_is_their_venue_as_arxiv_is_a_preprints(built) -> None:
+    _result, store = built
+    rows = list(store.query(
+        "SELECT DISTINCT ?kind ?venue WHERE { ?v <https://w3id.org/kg/ns#versionKind> ?kind ; "
+        "<http://schema.org/isPartOf> ?venue }"))
+    by_kind = {r["kind"].value: r["venue"].value for r in rows}
+    assert by_kind["dataset"] == by_kind["software"] == f"{BASE}venue/zenodo"
+    assert _types(store, "venue/zenodo") == {"Repository", "CreativeWorkSeries"}
+    # A repository stands as its own edition: no yearly 'proceedings' of Zenodo.
+    editions = store.query(f"ASK {{ ?e a ?t ; <http://schema.org/isPartOf> <{BASE}venue/zenodo> . "
+                           "FILTER(?t IN (<http://purl.org/spar/fabio/AcademicProceedings>, "
+                           "<http://purl.org/spar/fabio/ConferenceProceedings>)) }")
+    assert not bool(editions)

@@ -39,6 +39,8 @@ _VERSION_ORDER = {Kind.PREPRINT: 0, Kind.WORKSHOP: 1, Kind.CONFERENCE: 2, Kind.J
                   Kind.PROCEEDINGS: 8, Kind.DATASET: 9, Kind.SOFTWARE: 10, Kind.OTHER: 11,
                   Kind.UNKNOWN: 12}
 _PUBLISHED = {Kind.CONFERENCE, Kind.WORKSHOP, Kind.JOURNAL, Kind.CHAPTER, Kind.BOOK}
+# What a repository holds beside preprints: a record of one there is a version of its own kind.
+_DEPOSITS = {Kind.DATASET, Kind.SOFTWARE}
 
 
 @dataclass
@@ -296,7 +298,8 @@ class Resolver:
         groups: dict[str, list[Record]] = defaultdict(list)
         for r in cluster:
             k = venue_keys[r.uid]
-            if r.kind == Kind.PREPRINT or (k is not None and k.kind == "repository"):
+            if r.kind == Kind.PREPRINT or (k is not None and k.kind == "repository"
+                                           and r.kind not in _DEPOSITS):
                 groups["preprint"].append(r)
             elif r.kind in (Kind.UNKNOWN,) and k is None:
                 work.unplaced.append(r.uid)

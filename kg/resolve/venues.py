@@ -201,7 +201,9 @@ class VenueKey:
 
 _KIND_NAMES = {Kind.CONFERENCE: "conference", Kind.WORKSHOP: "workshop", Kind.JOURNAL: "journal",
                Kind.PREPRINT: "repository", Kind.BOOK: "book", Kind.CHAPTER: "book",
-               Kind.PROCEEDINGS: "conference", Kind.THESIS: "school", Kind.REPORT: "institution"}
+               Kind.PROCEEDINGS: "conference", Kind.THESIS: "school", Kind.REPORT: "institution",
+               # the repository that holds a data set or a program stands as its own edition
+               Kind.DATASET: "repository", Kind.SOFTWARE: "repository"}
 
 
 def analyse(name: str, *, kind: Kind = Kind.UNKNOWN, tag: str | None = None,
