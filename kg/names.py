@@ -34,7 +34,8 @@ def _fix_case(part: str) -> str:
 
 
 def _is_suffix(part: str) -> bool:
-    return fold(part).replace(" ", "") in SUFFIXES
+    """'Jr.', 'III', '3rd'; not initials such as 'I. I.', which fold to two words."""
+    return fold(part) in SUFFIXES
 
 
 @lru_cache(maxsize=131072)
