@@ -269,6 +269,10 @@ class Record(_Compact):
     venue: Venue | None = None
     date: PartialDate | None = None
     identifiers: list[Identifier] = Field(default_factory=list)
+    # Identifiers of other versions of the same work that the record names (ORCID's 'version-of',
+    # DataCite's 'IsVersionOf', 'HasPreprint', ...): records that carry or name one are one work.
+    other_versions: tuple[Identifier, ...] = ()
+    release: str | None = None  # a data set's or a program's release ('v1.2.0'), as printed
     abstract: str | None = None
     subjects: list[str] = Field(default_factory=list)
     entry_type: str | None = None  # the source's own type name (BibTeX '@inproceedings', CSL 'paper-conference')

@@ -37,7 +37,8 @@ def view(record: Record) -> dict[str, Any]:
     return {
         "key": record.key, "line": record.line, "entry_type": record.entry_type,
         "kind": record.kind.value, "title": record.title, "title_printed": record.title_printed,
-        "abstract": record.abstract,
+        "abstract": record.abstract, "release": record.release,
+        "other_versions": [[i.scheme, i.value] for i in record.other_versions],
         "authors": [_person(a) for a in record.authors], "authors_truncated": record.authors_truncated,
         "implied_authors": [_person(a) for a in record.implied_authors],
         "venue": venue, "date": record.date.isoformat() if record.date else None,

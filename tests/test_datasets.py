@@ -208,3 +208,40 @@ def test_the_repository_that_holds_them_is_their_venue_as_arxiv_is_a_preprints(b
                            "FILTER(?t IN (<http://purl.org/spar/fabio/AcademicProceedings>, "
                            "<http://purl.org/spar/fabio/ConferenceProceedings>)) }")
     assert not bool(editions)
+
+
+def _release(n: int, version: str) -> dict:
+    return {"id": f"10.5281/zenodo.99901{n}", "type": "dois", "attributes": {
+        "doi": f"10.5281/zenodo.99901{n}", "titles": [{"title": f"example/curves: {version}"}],
+        "creators": [{"name": "Roe, Richard", "nameType": "Personal"}], "publisher": "Zenodo",
+        "publicationYear": f"202{n}", "types": {"resourceTypeGeneral": "Software"}, "version": version,
+        "relatedIdentifiers": [{"relationType": "IsVersionOf", "relatedIdentifierType": "DOI",
+                                "relatedIdentifier": "10.5281/zenodo.999100"}]}}
+
+
+def test_a_programs_releases_are_versions_of_one_work(tmp_path) -> None:
+    # Zenodo mints a DOI per release, each naming the concept DOI it is a version of; titles
+    # carry the release. A BibTeX entry citing the concept DOI, and one naming a release by its
+    # label, join the same work.
+    datacite = tmp_path / "zenodo.json"
+    datacite.write_text(json.dumps({"data": [_release(1, "v1.0.0"), _release(2, "v1.1.0")]}),
+                        encoding="utf-8")
+    bib = tmp_path / "lab.bib"
+    bib.write_text("@software{curves, title = {Curves}, author = {Roe, Richard}, year = 2022,\n"
+                   "  publisher = {Zenodo}, doi = {10.5281/zenodo.999100}}\n"
+                   "@software{curves11, title = {example/curves: v1.1.0}, author = {Roe, Richard},\n"
+                   "  year = 2022, publisher = {Zenodo}, version = {v1.1.0}}\n", encoding="utf-8")
+    path = tmp_path / "store"
+    result = build(from_files([datacite, bib]), store=path, base=BASE)
+    (work,) = result.resolution.works
+    releases = {v.release: v for v in work.versions}
+    assert set(releases) == {"v1.0.0", "v1.1.0", None}
+    assert sorted(releases["v1.1.0"].records) == ["lab#curves11", "zenodo#10.5281/zenodo.999012"]
+    assert releases[None].records == ["lab#curves"]  # the concept: the work, no release of it
+    assert {v.path.rsplit("/", 1)[1] for v in work.versions} == {
+        "zenodo-v1-0-0", "zenodo-v1-1-0", "zenodo"}
+    store = store_mod.open_store(path)
+    rows = store.query(f"SELECT ?r WHERE {{ <{BASE}{releases['v1.0.0'].path}> "
+                       "<http://schema.org/version> ?r }")
+    assert [r["r"].value for r in rows] == ["v1.0.0"]
+    assert check_store(store).ok

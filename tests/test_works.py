@@ -124,3 +124,28 @@ def test_records_of_one_pubmed_id_are_one_work_though_their_years_are_far_apart(
         SourceSpec(id="pubmed", path=nbib), SourceSpec(id="openalex", path=works))))
     work_of = {uid: w for w in res.works for uid in w.records}
     assert work_of["pubmed#39990042"] is work_of["openalex#W4399000042"]
+
+
+def test_a_record_naming_another_version_is_one_work_with_it_whatever_their_titles(tmp_path):
+    # ORCID's 'version-of' external id: the journal article names its arXiv preprint, which
+    # another source prints under its first title.
+    import json
+
+    from kg.manifest import Manifest, SourceSpec
+    from kg.pipeline import resolve_manifest
+
+    orcid = tmp_path / "works.json"
+    orcid.write_text(json.dumps({"put-code": 7, "type": "journal-article",
+                                 "title": {"title": {"value": "Pruned Models Learn Curves"}},
+                                 "journal-title": {"value": "Journal of Examples"},
+                                 "publication-date": {"year": {"value": "2022"}},
+                                 "external-ids": {"external-id": [
+                                     {"external-id-type": "arxiv", "external-id-value": "2101.00042",
+                                      "external-id-relationship": "version-of"}]}}), encoding="utf-8")
+    bib = tmp_path / "arxiv.bib"
+    bib.write_text("@misc{roe21, title = {Curves of Pruned Models}, author = {Roe, Richard},\n"
+                   "  year = 2021, eprint = {2101.00042}, archiveprefix = {arXiv}}\n", encoding="utf-8")
+    res = resolve_manifest(Manifest(path=None, sources=(
+        SourceSpec(id="orcid", path=orcid), SourceSpec(id="arxiv", path=bib))))
+    (work,) = res.works
+    assert sorted(v.kind.value for v in work.versions) == ["journal", "preprint"]

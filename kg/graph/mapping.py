@@ -225,6 +225,8 @@ class Mapper:
             yield self._t(vs, RDF.type, SCHEMA_TYPES.get(v.kind, SCHEMA.ScholarlyArticle))
             yield self._t(vs, KG.versionKind, lit(v.kind.value))
             yield self._t(vs, SCHEMA.name, lit(v.title))
+            if v.release:
+                yield self._t(vs, SCHEMA.version, lit(v.release))
             if v.date:
                 yield self._t(vs, SCHEMA.datePublished, date_literal(v.date))
             if v.edition:
@@ -318,6 +320,8 @@ class Mapper:
         if r.title_printed and r.title_printed != r.title:
             yield self._t(s, KG.titleStatedAs, lit(r.title_printed), g)
         yield self._t(s, KG.versionKind, lit(r.kind.value), g)
+        if r.release:
+            yield self._t(s, SCHEMA.version, lit(r.release), g)
         if r.date:
             yield self._t(s, SCHEMA.datePublished, date_literal(r.date), g)
         if r.venue:

@@ -55,7 +55,7 @@ SCHEMA = ClosedNamespace("schema", "http://schema.org/", """
     name alternateName author datePublished workExample exampleOfWork isPartOf hasPart identifier
     propertyID value sameAs givenName familyName honorificSuffix abstract position url volumeNumber pagination
     publisher keywords description dateModified encodingFormat contentUrl distribution
-    license creator numberOfItems issn isbn""")
+    license creator numberOfItems issn isbn version""")
 FABIO = ClosedNamespace("fabio", "http://purl.org/spar/fabio/", """
     Work Expression Preprint ConferencePaper WorkshopPaper JournalArticle Book BookChapter Thesis
     ReportDocument AcademicProceedings ConferenceProceedings WorkshopProceedings JournalVolume

@@ -86,6 +86,7 @@ class Version:
     pages: str | None = None
     publisher: str | None = None
     abstract: str | None = None
+    release: str | None = None  # a data set's or a program's release ('v1.2.0')
 
 
 @dataclass(slots=True)

@@ -307,6 +307,7 @@ class Resolver:
                 target = edition_of.get(r.uid)
                 series = target.rsplit("/", 1)[0] if target and target.count("/") >= 2 else target
                 groups[f"{r.kind.value}|{series or ''}"].append(r)
+        _split_releases(groups)
         if not groups:  # no record says which version it is: one version of unknown kind
             groups["unknown|"] = [self.records[u] for u in work.unplaced]
             work.unplaced = []
@@ -366,11 +367,13 @@ class Resolver:
             vals = [(getattr(r.venue, name) or "", r.uid) for r in members if r.venue]
             return self._choose(f"{work.path}|{gkey}", name, vals)
 
+        release = self._choose(f"{work.path}|{gkey}", "release",
+                               [(r.release or "", r.uid) for r in members if r.release])
         return Version(
             path=gkey, kind=kind, records=[r.uid for r in members], title=title or work.title,
             date=date, edition=edition, identifiers=ids, volume=venue_attr("volume"),
             issue=venue_attr("issue"), pages=venue_attr("pages"), publisher=venue_attr("publisher"),
-            abstract=None,
+            abstract=None, release=release or None,
         )
 
     # -- authors ---------------------------------------------------------------------------------
@@ -713,6 +716,35 @@ def _more_precise(a: PartialDate, b: PartialDate) -> bool:
     return rank[a.precision] > rank[b.precision] and not a.inferred
 
 
+def _split_releases(groups: dict[str, list[Record]]) -> None:
+    """In place: a data set's or a program's records of one repository, split into its releases,
+    one version each, when they carry several DOIs (Zenodo gives every release its own). A record
+    without a DOI, or with the concept DOI the releases name, joins the release of its label
+    ('v1.2.0') where one has it, else stands for the work in a version of its own."""
+    for gkey in [g for g in groups if _group_kind(g, groups) in _DEPOSITS]:
+        members = groups[gkey]
+        by_doi: dict[str, list[Record]] = defaultdict(list)
+        loose = []
+        # A DOI the releases name as the one they are versions of (Zenodo's concept DOI) stands
+        # for them all: its records are no release of their own.
+        concepts = {o.value for r in members for o in r.other_versions if o.scheme == "doi"}
+        for r in members:
+            doi = r.first_id("doi")
+            (by_doi[doi] if doi and doi not in concepts else loose).append(r)
+        if len(by_doi) < 2:
+            continue
+        del groups[gkey]
+        label_of = {doi: {r.release for r in rs if r.release} for doi, rs in by_doi.items()}
+        for r in loose:
+            fits = [d for d, labels in label_of.items() if r.release and r.release in labels]
+            if len(fits) == 1:
+                by_doi[fits[0]].append(r)
+            else:
+                groups.setdefault(gkey, []).append(r)
+        for doi, rs in by_doi.items():
+            groups[f"{gkey}|{doi}"] = rs
+
+
 def _group_kind(gkey: str, groups: dict[str, list[Record]]) -> Kind:
     if gkey == "preprint":
         return Kind.PREPRINT
@@ -728,6 +760,8 @@ def _version_slug(v: Version) -> str:
         if v.kind == Kind.JOURNAL:
             year = v.date.year if v.date else (parts[2] if len(parts) > 2 else "")
             return f"{series}-{year}".strip("-")
+        if v.kind in _DEPOSITS and v.release:
+            return "-".join([*parts[1:], slugify(v.release)])
         return "-".join(parts[1:])
     return v.kind.value if v.kind != Kind.UNKNOWN else "version"
 

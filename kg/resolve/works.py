@@ -321,7 +321,29 @@ class WorkClusterer:
                     for i in members:
                         self.excluded_ids[i].add((scheme, value))
             part.finish()
+        self._by_named_versions()
         self._ids = self._cluster_ids()  # from here on, title matches respect them
+
+    def _by_named_versions(self) -> None:
+        """A record that names another version's identifier (ORCID's 'version-of', DataCite's
+        'IsVersionOf' a Zenodo concept DOI, 'IsPreprintOf') is one work with the records that
+        carry that identifier and with those that name it too, whatever their titles."""
+        named: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for i, r in enumerate(self.records):
+            for o in r.other_versions:
+                if o.scheme in ID_SCHEMES:
+                    named[(o.scheme, o.value)].append(i)
+        if not named:
+            return
+        for i, r in enumerate(self.records):
+            for ident in r.identifiers:
+                key = (ident.scheme, ident.value)
+                if key in named and key not in self.excluded_ids.get(i, ()):
+                    named[key].append(i)
+        for key in sorted(named):
+            first, *rest = named[key]
+            for j in rest:
+                self._union(first, j)
 
     def _by_equal_titles(self, units: int) -> None:
         groups: dict[str, list[int]] = defaultdict(list)

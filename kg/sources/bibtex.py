@@ -715,6 +715,7 @@ def entry_to_record(entry: Entry, ctx: SourceContext) -> Record | None:
         kind=_kind(entry.entry_type, venue_name, f), venue=venue,
         date=_date(f, ctx, entry), abstract=text("abstract"), entry_type=entry.entry_type,
         subjects=[s.strip() for s in (text("keywords") or "").split(",") if s.strip()],
+        release=text("version"),  # biblatex's version of a program, a data set, a manual
     )
     noted = len(record.warnings)
     _identifiers(record, f, venue_raw)

@@ -383,7 +383,7 @@ def item_to_record(item: Any, key: str, line: int, ctx: SourceContext, raw: str 
         title_printed=_first(item.get("title")) if isinstance(_first(item.get("title")), str) else title,
         authors=authors, authors_truncated=truncated, venue=venue, date=_date(item, ctx, line, key),
         abstract=_string(item.get("abstract")), entry_type=str(item.get("type")),
-        subjects=_subjects(item),
+        subjects=_subjects(item), release=_string(item.get("version")),
     )
     noted = len(record.warnings)
     _identifiers(record, item)

@@ -21,8 +21,10 @@ general type, not from the record. The reader takes:
 - where it appeared: the container (``container``, or a ``relatedItems`` entry that the record
   ``IsPublishedIn``) with its volume, issue, pages and ISSN; else, for data, software and preprints,
   the ``publisher``: the repository that holds it ('Zenodo');
-- ``descriptions`` of type 'Abstract', ``subjects``, ``language``, ``version``, and the DOIs of
-  ``relatedIdentifiers`` kept with their relation ('IsSupplementTo', 'IsVersionOf').
+- ``descriptions`` of type 'Abstract', ``subjects``, ``language``; ``version`` (the release); the
+  DOIs of ``relatedIdentifiers`` kept with their relation ('IsSupplementTo', 'IsVersionOf'), and
+  those that name another version of the same work ('IsVersionOf' a Zenodo concept DOI,
+  'HasVersion', 'IsPreprintOf', ...) as its other versions, which join it to them.
 
 A record without a title is set aside; a document that is not JSON, or holds no DataCite record, is
 an error with its line.
@@ -36,7 +38,7 @@ from typing import Any
 
 from .. import identifiers as ids
 from ..names import parse_name
-from ..records import Kind, PartialDate, PersonName, Record, Venue
+from ..records import Identifier, Kind, PartialDate, PersonName, Record, Venue
 from ..text import clean_whitespace
 from . import SourceContext, SourceFormat
 from .bibtex import PREPRINT_VENUE, add_doi, add_standard_numbers
@@ -66,6 +68,10 @@ _DATES = ("issued", "available", "created")
 _CONTAINER_RELATIONS = {"ispublishedin"}
 _RELATIONS_KEPT = {"issupplementto", "isversionof", "isnewversionof", "ispreviousversionof",
                    "isidenticalto", "isderivedfrom", "ispartof", "isdescribedby", "ispreprintof"}
+# Relations that name another version of the same work: Zenodo's releases name their concept DOI
+# ('IsVersionOf') and one another; a preprint names its paper.
+_VERSION_RELATIONS = {"isversionof", "hasversion", "isnewversionof", "ispreviousversionof",
+                      "isidenticalto", "ispreprintof", "haspreprint"}
 _STANDARD_SCHEMES = {"issn": "issn", "eissn": "issn", "isbn": "isbn"}
 _PLAIN_SCHEMES = {"arxiv": "arxiv", "pmid": "pmid", "pmcid": "pmcid", "url": "url"}
 
@@ -302,17 +308,20 @@ def record_from(item: Any, key: str, line: int, ctx: SourceContext, raw: str = "
         record.venue = venue.model_copy(update={"editors": tuple(editors)}) if editors else venue
         if kind == Kind.OTHER and PREPRINT_VENUE.search(venue.name):
             record.kind = Kind.PREPRINT
-    for name in ("language", "version"):
-        text = _text(item.get(name))
-        if text:
-            record.extra[name] = text
+    if _text(item.get("language")):
+        record.extra["language"] = _text(item.get("language"))
+    record.release = _text(item.get("version"))
     related = [[str(r.get("relationType")), _text(r.get("relatedIdentifier"))]
                for r in _list(item.get("relatedIdentifiers")) if isinstance(r, dict)
-               and str(r.get("relationType") or "").lower() in _RELATIONS_KEPT
                and str(r.get("relatedIdentifierType") or "").upper() == "DOI"
                and _text(r.get("relatedIdentifier"))]
-    if related:
-        record.extra["related"] = related
+    kept = [r for r in related if r[0].lower() in _RELATIONS_KEPT | _VERSION_RELATIONS]
+    if kept:
+        record.extra["related"] = kept
+    record.other_versions = tuple(dict.fromkeys(
+        Identifier(scheme="doi", value=doi) for relation, value in related
+        if relation.lower() in _VERSION_RELATIONS and (doi := ids.doi(value or "")) and doi not in
+        record.ids("doi")))
     if not authors:
         record.warnings.append("no authors")
     return record

@@ -19,7 +19,7 @@ from xml.parsers import expat
 
 from .. import identifiers as ids
 from ..names import parse_name
-from ..records import Kind, PartialDate, PersonName, Record, Venue
+from ..records import Identifier, Kind, PartialDate, PersonName, Record, Venue
 from ..text import clean_whitespace
 from . import SourceContext, SourceFormat
 from .bibtex import PREPRINT_VENUE, WORKSHOP
@@ -153,6 +153,8 @@ def _external_ids(record: Record, work: dict[str, Any], ctx: SourceContext, line
         else:
             key = relation.replace("-", "_")  # part_of, version_of, funded_by
             record.extra.setdefault(key, []).append([scheme, normalized])
+            if relation == "version-of":
+                record.other_versions += (Identifier(scheme=scheme, value=normalized),)
 
 
 def _contributors(work: dict[str, Any], warn: Callable[[str], None]
