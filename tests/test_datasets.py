@@ -39,6 +39,7 @@ AU  - Roe, Richard
 AU  - Diaz, Carla
 PY  - 2023
 PB  - Zenodo
+ET  - 2.0
 ER  - 
 """
 
@@ -159,6 +160,9 @@ def test_exports_write_each_formats_own_types_and_read_back(built, tmp_path) -> 
     assert by_type["dataset"]["publisher"] == "Zenodo" and "container-title" not in by_type["dataset"]
     ris = text("ris")
     assert "TY  - DATA" in ris and "TY  - COMP" in ris and "PB  - Zenodo" in ris
+    # The program's release (RIS's ET) is written back in each format's own field.
+    assert "ET  - 2.0" in ris and by_type["software"]["version"] == "2.0"
+    assert next(r for r in records if r.kind == Kind.SOFTWARE).release == "2.0"
 
 
 @pytest.mark.parametrize(("kind", "tag"), [

@@ -311,6 +311,7 @@ class CitedWork:
     abstract: str | None = None
     issn: str | None = None  # the journal's ISSNs, joined by ', '
     isbn: str | None = None  # the book's, or the proceedings' a paper is in
+    release: str | None = None  # a data set's or a program's release ('v1.2.0')
 
 
 def _date(term: Literal | None) -> tuple[int, ...]:
@@ -397,6 +398,7 @@ def cited_works(store: StoreLike) -> list[CitedWork]:
             abstract=ix.text(work, SCHEMA.abstract),
             issn=", ".join(issns) or None,
             isbn=", ".join(isbns) or None,
+            release=ix.text(described, SCHEMA.version),
         ))
     return out
 
@@ -515,6 +517,7 @@ def bibtex_entries(works: list[CitedWork]) -> list[Entry]:
             ("month", str(w.date[1]) if len(w.date) > 1 else None),
             ("issn", w.issn if etype == "article" else None),
             ("isbn", w.isbn if etype != "article" else None),
+            ("version", w.release),
             ("doi", w.doi),
             ("eprint", w.arxiv),
             ("archiveprefix", "arXiv" if w.arxiv else None),
@@ -592,7 +595,8 @@ def csl_items(works: list[CitedWork]) -> list[dict]:
         if w.date:
             item["issued"] = {"date-parts": [list(w.date)]}
         optional = {**_csl_venue(item["type"], w), "volume": w.volume, "page": w.pages,
-                    "DOI": w.doi, "URL": w.url, "abstract": w.abstract, "ISSN": w.issn, "ISBN": w.isbn}
+                    "DOI": w.doi, "URL": w.url, "abstract": w.abstract, "ISSN": w.issn, "ISBN": w.isbn,
+                    "version": w.release}
         if w.arxiv:
             if w.kind == "preprint":
                 optional.update({"publisher": w.publisher or "arXiv", "number": f"arXiv:{w.arxiv}"})
@@ -653,6 +657,7 @@ def ris_entries(works: list[CitedWork]) -> list[list[tuple[str, str]]]:
         tags += _ris_venue(ty, w)
         first, _, last = (w.pages or "").replace("--", "–").replace("-", "–").partition("–")
         tags += [("VL", w.volume), ("SP", first or None), ("EP", last or None)]
+        tags += [("ET", w.release)]  # RIS's edition: a program's or a data set's version
         tags += [("SN", v) for v in (w.issn or "").split(", ") + (w.isbn or "").split(", ") if v]
         tags += [("DO", w.doi), ("UR", w.url), ("N1", f"arXiv:{w.arxiv}" if w.arxiv else None),
                  ("AB", w.abstract)]

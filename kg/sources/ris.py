@@ -202,6 +202,7 @@ def entry_to_record(fields: dict[str, Any], key: str, line: int, end_line: int, 
         date=_date(fields, ctx, line, key),
         abstract=_text(fields, "abstract") or _text(fields, "notes_abstract"), entry_type=ty or None,
         subjects=[s for k in _all(fields, "keywords") for s in re.split(r"\s*;\s*", k) if s],
+        release=_text(fields, "edition") if kind in (Kind.DATASET, Kind.SOFTWARE) else None,
     )
     noted = len(record.warnings)
     _identifiers(record, fields, kind)
