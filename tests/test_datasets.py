@@ -249,3 +249,17 @@ def test_a_programs_releases_are_versions_of_one_work(tmp_path) -> None:
                        "<http://schema.org/version> ?r }")
     assert [r["r"].value for r in rows] == ["v1.0.0"]
     assert check_store(store).ok
+
+
+def test_a_persons_page_marks_the_data_sets_and_programs_among_the_works(built, store_path) -> None:
+    from lxml import html as lxml_html
+
+    from kg.web.app import create_app
+
+    result, _store = built
+    roe = next(p for p in result.resolution.persons if p.family == "Roe")
+    app = create_app({"store": str(store_path), "base": BASE, "TESTING": True})
+    page = app.test_client().get(f"/{roe.path}", headers={"Accept": "text/html"}).get_data(as_text=True)
+    items = lxml_html.fromstring(page).xpath("//section[@class='works']//li")
+    labels = sorted(item.xpath("string(span[@class='kind'])") for item in items)
+    assert labels == ["", "data set", "software"]
