@@ -28,6 +28,7 @@ SEEDS = {
     "ris": [TESTDATA / "ris" / "exports.ris", TESTDATA / "ris" / "crossref.ris"],
     "medline": [TESTDATA / "medline" / "pubmed.nbib"],
     "openalex": [TESTDATA / "openalex" / "works.json", TESTDATA / "openalex" / "works.jsonl"],
+    "schema-org": [TESTDATA / "schemaorg"],
     "scopus-csv": [TESTDATA / "scopus" / "scopus.csv"],
     "wos": [TESTDATA / "wos" / "savedrecs.txt", TESTDATA / "wos" / "savedrecs-tab.txt"],
 }

@@ -1,0 +1,367 @@
+"""schema.org descriptions of publications as JSON-LD: a document of its own (one item, a list, or
+an ``@graph``), or the ``<script type="application/ld+json">`` blocks of an HTML page, as
+repositories (Zenodo, figshare, DSpace), publishers' and lab sites embed them (and as kg's own
+pages do).
+
+The document's vocabulary must be schema.org (an ``@context`` of ``http(s)://schema.org``, or one
+whose ``@vocab`` it is); terms are read bare ('name'), prefixed ('schema:name') or as full IRIs. Each
+item of a creative-work type is a record (nested ones are what it is part of, cited, or about):
+
+- the type decides the kind: ``ScholarlyArticle``/``Article`` (a journal article when it is part of
+  a ``Periodical``, ``PublicationVolume`` or ``PublicationIssue``), ``Report``, ``Thesis``,
+  ``Book``, ``Chapter``, ``Dataset``, ``SoftwareSourceCode``/``SoftwareApplication``; other creative
+  works are 'other';
+- ``name`` (else ``headline``); ``author`` (else ``creator``) in the order printed, persons by
+  ``givenName``/``familyName`` (else ``name``), ORCID iDs from their ``@id``, ``sameAs`` or
+  ``identifier``; organizations as printed;
+- ``datePublished`` (else ``dateCreated``); ``@id``, ``identifier`` (text or ``PropertyValue``),
+  ``sameAs`` and ``url``: DOIs, arXiv ids, the page;
+- where it appeared: the ``isPartOf`` chain (issue, volume, periodical with its ISSN), a data set's
+  ``includedInDataCatalog``, else its ``publisher`` for data, software, reports and theses;
+  ``pagination``/``pageStart``–``pageEnd``;
+- ``abstract`` (else ``description``), ``keywords``, ``version`` (the release), ``inLanguage``.
+
+A document in another vocabulary, an item without a title and JSON that does not parse are
+reported with their line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from typing import Any
+
+from .. import identifiers as ids
+from ..names import parse_name
+from ..records import Kind, PartialDate, PersonName, Record, Venue
+from ..text import clean_whitespace
+from . import SourceContext, SourceFormat
+from .bibtex import PREPRINT_VENUE, add_doi, add_standard_numbers
+from .csljson import LineIndex, Located, LocatedList, fresh_key, load_located, raw_json, shaped
+
+_SCHEMA = re.compile(r"^https?://schema\.org/?$")
+_KINDS = {
+    "report": Kind.REPORT, "thesis": Kind.THESIS, "book": Kind.BOOK, "chapter": Kind.CHAPTER,
+    "dataset": Kind.DATASET, "softwaresourcecode": Kind.SOFTWARE, "softwareapplication": Kind.SOFTWARE,
+}
+_ARTICLES = {"scholarlyarticle", "article", "medicalscholarlyarticle"}
+# The creative works read as records; others (a person, a web site, an issue) are not publications.
+_WORKS = _ARTICLES | set(_KINDS) | {"creativework", "blogposting", "techarticle", "newsarticle",
+                                    "presentationdigitaldocument", "collection"}
+_IN_JOURNAL = {"periodical", "publicationvolume", "publicationissue"}
+
+
+def _term(key: str) -> str:
+    """'name', 'schema:name' and 'http://schema.org/name' all give 'name'."""
+    for prefix in ("schema:", "http://schema.org/", "https://schema.org/"):
+        if key.startswith(prefix):
+            return key[len(prefix):]
+    return key
+
+
+def _node(value: Any) -> dict[str, Any]:
+    """A JSON-LD object with its keys as schema.org terms (keywords such as '@id' kept)."""
+    if not isinstance(value, dict):
+        return {}
+    out = {(_term(k) if not k.startswith("@") else k): v for k, v in value.items()}
+    if "@type" not in out and "type" in out:  # schema.org's own examples sometimes drop the '@'
+        out["@type"] = out["type"]
+    return out
+
+
+def _all(value: Any) -> list[Any]:
+    if isinstance(value, dict) and "@list" in value:
+        value = value["@list"]
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _text(value: Any) -> str | None:
+    for v in _all(value):
+        if isinstance(v, dict):
+            v = v.get("@value", v.get("name"))
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            v = str(v)
+        if isinstance(v, str) and v.strip():
+            return clean_whitespace(v)
+    return None
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    return {_term(str(t)).lower() for t in _all(node.get("@type"))}
+
+
+def _vocabulary_ok(context: Any) -> bool:
+    """Whether a document's @context makes bare terms schema.org's."""
+    for c in _all(context):
+        if isinstance(c, str) and _SCHEMA.match(c.strip()):
+            return True
+        if isinstance(c, dict) and _SCHEMA.match(str(c.get("@vocab", "")).strip()):
+            return True
+    return False
+
+
+class _Scripts(HTMLParser):
+    """The JSON-LD script blocks of an HTML page, with the line each starts on."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.blocks: list[tuple[int, str]] = []
+        self._open: tuple[int, list[str]] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script" and (dict(attrs).get("type") or "").strip().lower() == "application/ld+json":
+            self._open = (self.getpos()[0], [])
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self._open[1].append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._open is not None:
+            self.blocks.append((self._open[0], "".join(self._open[1])))
+            self._open = None
+
+
+def _documents(text: str, ctx: SourceContext) -> Iterator[tuple[int, str]]:
+    """(first line, JSON text) of each JSON-LD document: the text itself, or a page's blocks."""
+    if text.lstrip()[:1] != "<":
+        yield 1, text
+        return
+    parser = _Scripts()
+    parser.feed(text)
+    parser.close()
+    if not parser.blocks:
+        ctx.error(1, "an HTML page without JSON-LD (no <script type=\"application/ld+json\">)")
+    yield from parser.blocks
+
+
+def _items(doc: Any, offset_of: Any) -> Iterator[tuple[int | None, dict[str, Any]]]:
+    """(offset, node) of each top-level item: the document, its list, or its @graph."""
+    tops = list(zip(doc.offsets, doc)) if isinstance(doc, LocatedList) else [(offset_of(doc), doc)]
+    for offset, top in tops:
+        if isinstance(top, dict) and "@graph" in top:
+            graph = top["@graph"]
+            yield from (zip(graph.offsets, graph) if isinstance(graph, LocatedList) else (
+                (offset_of(g), g) for g in _all(graph)))
+        else:
+            yield offset, top
+
+
+def _orcid_of(node: dict[str, Any]) -> str | None:
+    for value in [node.get("@id"), *_all(node.get("sameAs")), *_all(node.get("identifier"))]:
+        text = _text(value) if not isinstance(value, dict) else _text(_node(value).get("value"))
+        if text and ("orcid" in text.lower() or re.fullmatch(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", text)):
+            found = ids.orcid(text)
+            if found:
+                return found
+    return None
+
+
+def _person(value: Any) -> PersonName | None:
+    if isinstance(value, str):
+        return parse_name(value, latex=False) if value.strip() else None
+    node = _node(value)
+    family, given = _text(node.get("familyName")) or "", _text(node.get("givenName")) or ""
+    name = _text(node.get("name")) or ""
+    if family or given:
+        found = PersonName(printed=name or f"{given} {family}".strip(), given=given, family=family)
+    elif name and "organization" in _types(node):
+        found = PersonName(printed=name, family=name)
+    elif name:
+        found = parse_name(name, latex=False)
+    else:
+        return None
+    orcid = _orcid_of(node)
+    return found.model_copy(update={"identifier": ids.person_id("orcid", orcid)}) if orcid else found
+
+
+def _date(node: dict[str, Any], ctx: SourceContext, line: int, key: str) -> PartialDate | None:
+    for name in ("datePublished", "dateCreated", "copyrightYear"):
+        raw = _text(node.get(name))
+        if not raw:
+            continue
+        m = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", raw)
+        if not m:
+            ctx.warn(line, f"item {key!r}: {name} {raw!r} is not a date")
+            continue
+        year, month, day = (int(g) if g else None for g in m.groups())
+        try:
+            return PartialDate(year=year, month=month, day=day if month else None)
+        except ValueError:
+            ctx.warn(line, f"item {key!r}: {name} {raw!r} is no calendar date; read to the year")
+            return PartialDate(year=year)
+    return None
+
+
+def _identifiers(node: dict[str, Any], record: Record) -> None:
+    values: list[str] = []
+    for value in [node.get("@id"), *_all(node.get("identifier")), *_all(node.get("sameAs")),
+                  *_all(node.get("doi"))]:  # 'doi': prism:doi in kg's own context and others'
+        if isinstance(value, dict):
+            pv = _node(value)
+            scheme = (_text(pv.get("propertyID")) or "").lower()
+            text = _text(pv.get("value")) or _text(pv.get("@id")) or ""
+            if scheme == "doi" or text.lower().startswith(("10.", "doi:")):
+                add_doi(record, text)
+            elif scheme in ("issn", "isbn"):
+                add_standard_numbers(record, scheme, text)
+            elif scheme == "arxiv" and ids.arxiv(text):
+                a = ids.arxiv(text)
+                record.add_identifier("arxiv", str(a), a.version if a else None)
+            continue
+        text = _text(value)
+        if text:
+            values.append(text)
+    for text in values:
+        if "doi.org/10." in text or text.lower().startswith(("doi:", "10.")):
+            add_doi(record, text)
+        elif "arxiv.org/abs/" in text:
+            a = ids.arxiv(text)
+            if a:
+                record.add_identifier("arxiv", str(a), a.version)
+    url = _text(node.get("url"))
+    if url and url.startswith(("http://", "https://")):
+        record.add_identifier("url", url)
+
+
+def _venue(node: dict[str, Any], kind: Kind, record: Record) -> tuple[Venue | None, bool]:
+    """Where the item appeared, and whether that is a journal (an issue, volume or periodical)."""
+    volume = issue = name = None
+    in_journal = False
+    part = _node(next(iter(_all(node.get("isPartOf"))), None))
+    seen = 0
+    while part and seen < 4:  # issue -> volume -> periodical
+        seen += 1
+        types = _types(part)
+        in_journal = in_journal or bool(types & _IN_JOURNAL)
+        if "publicationissue" in types:
+            issue = issue or _text(part.get("issueNumber"))
+        elif "publicationvolume" in types:
+            volume = volume or _text(part.get("volumeNumber"))
+        else:
+            name = name or _text(part.get("name"))
+            for issn in _all(part.get("issn")):
+                add_standard_numbers(record, "issn", _text(issn))
+        part = _node(next(iter(_all(part.get("isPartOf"))), None))
+    publisher = _text(_node(next(iter(_all(node.get("publisher"))), None)).get("name")) or _text(
+        node.get("publisher") if isinstance(node.get("publisher"), str) else None)
+    if not name and kind == Kind.DATASET:
+        name = _text(_node(next(iter(_all(node.get("includedInDataCatalog"))), None)).get("name"))
+    if not name and kind in (Kind.DATASET, Kind.SOFTWARE, Kind.REPORT, Kind.THESIS):
+        name = publisher
+    if not name:
+        return None, in_journal
+    first, last = _text(node.get("pageStart")), _text(node.get("pageEnd"))
+    pages = _text(node.get("pagination")) or (f"{first}–{last}" if first and last and first != last
+                                               else first)
+    return Venue(name=name, volume=volume or _text(node.get("volumeNumber")), issue=issue,
+                 pages=pages, publisher=publisher), in_journal
+
+
+def item_to_record(node: dict[str, Any], key: str, line: int, ctx: SourceContext, raw: str = ""
+                   ) -> Record | None:
+    """One creative work as a record; one without a title is set aside."""
+    title = _text(node.get("name")) or _text(node.get("headline"))
+    if not title:
+        ctx.error(line, f"item {key!r} has no name or headline; set aside")
+        return None
+    types = _types(node)
+    kind = next((_KINDS[t] for t in sorted(types) if t in _KINDS), Kind.OTHER)
+    authors = [p for p in map(_person, _all(node.get("author")) or _all(node.get("creator"))) if p]
+    keywords = node.get("keywords")
+    subjects = [s.strip() for k in _all(keywords) for s in (re.split(r"\s*,\s*", k) if isinstance(
+        k, str) else [_text(k) or ""]) if s and s.strip()]
+    record = Record(source=ctx.source, key=key, line=line, raw=raw, title=title, title_printed=title,
+                    authors=authors, date=_date(node, ctx, line, key),
+                    abstract=_text(node.get("abstract")) or _text(node.get("description")),
+                    entry_type=", ".join(sorted(_term(str(t)) for t in _all(node.get("@type")))) or None,
+                    subjects=list(dict.fromkeys(subjects)), release=_text(node.get("version")))
+    noted = len(record.warnings)
+    _identifiers(node, record)
+    venue, in_journal = _venue(node, kind, record)
+    ctx.left_out(line, f"item {key!r}", record.warnings[noted:])
+    if types & _ARTICLES and in_journal:
+        kind = Kind.JOURNAL
+    if venue is not None and PREPRINT_VENUE.search(venue.name) and kind in (Kind.OTHER, Kind.JOURNAL):
+        kind = Kind.PREPRINT
+    record.kind, record.venue = kind, venue
+    language = node.get("inLanguage")
+    language = _text(_node(language).get("alternateName")) if isinstance(language, dict) else _text(language)
+    if language:
+        record.extra["language"] = language
+    if not authors:
+        record.warnings.append("no authors")
+    return record
+
+
+def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
+    seen: set[str] = set()
+    n = 0
+    for first_line, block in _documents(text, ctx):
+        try:
+            doc = load_located(block)
+        except json.JSONDecodeError as exc:
+            ctx.error(first_line + exc.lineno - 1, f"not valid JSON: {exc.msg} (column {exc.colno}); "
+                                                   "nothing of this document read")
+            continue
+        except RecursionError:
+            ctx.error(first_line, "JSON nested more deeply than the reader follows; nothing read")
+            continue
+        lines = LineIndex(block)
+
+        def offset_of(value: Any) -> int | None:
+            return value.offset if isinstance(value, Located) else None
+
+        tops = doc if isinstance(doc, list) else [doc]
+        if not any(isinstance(t, dict) and _vocabulary_ok(t.get("@context")) for t in tops):
+            ctx.error(first_line, "not schema.org JSON-LD: the @context does not make schema.org the "
+                                  "vocabulary; nothing of this document read")
+            continue
+        for offset, item in _items(doc, offset_of):
+            node = _node(item)
+            if not _types(node) & _WORKS:
+                continue  # a person, an organization, a web site: no publication
+            n += 1
+            line = first_line + (lines.line(offset) - 1 if offset is not None else 0)
+            own = next((d for d in (ids.doi(_text(node.get("@id")) or ""),) if d), None)
+            key = fresh_key(own or _text(node.get("@id")) or f"item-{n}", seen, ctx, line,
+                            "item {key!r} appears again: the later one is read as key {again!r}")
+            record = shaped(ctx, line, f"item {key!r} does not have the shape of a schema.org item",
+                            item_to_record, node, key, line, ctx, raw=raw_json(block, offset))
+            if record is not None:
+                yield record
+    if n == 0 and not ctx.report.errors:  # type: ignore[union-attr]
+        ctx.error(1, "no schema.org creative works (ScholarlyArticle, Dataset, ...) in the document")
+
+
+def detect(text: str) -> float:
+    """High for schema.org JSON-LD whose item is a creative work, and for an HTML page that embeds
+    such JSON-LD."""
+    head = text.lstrip()
+    if head[:1] == "<":
+        return 0.9 if re.search(r"application/ld\+json", text[:200_000], re.IGNORECASE) and re.search(
+            r"schema\.org", text[:200_000]) else 0.0
+    if head[:1] not in ("{", "["):
+        return 0.0
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
+        return 0.0
+    first = doc[0] if isinstance(doc, list) and doc else doc
+    if not isinstance(first, dict) or not _vocabulary_ok(first.get("@context")):
+        return 0.0
+    nodes = _all(first.get("@graph")) or [first]
+    return 0.95 if any(_types(_node(n)) & _WORKS for n in nodes) else 0.0
+
+
+FORMAT = SourceFormat(
+    name="schema-org",
+    parse=parse,
+    description="schema.org JSON-LD (ScholarlyArticle, Dataset, SoftwareSourceCode, ...): a document, "
+                "or the JSON-LD blocks of an HTML page",
+    suffixes=(".jsonld", ".json", ".html", ".htm"),
+    aliases=("schemaorg", "json-ld", "jsonld"),
+    detect=detect,
+)

@@ -1,0 +1,82 @@
+"""The schema.org JSON-LD reader: golden files (a JSON-LD document, an @graph, a repository's
+record page), detection, kg's own pages read back, and records joining other sources'."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kg.build import build
+from kg.manifest import Manifest, SourceSpec, from_files
+from kg.pipeline import resolve_manifest
+from kg.sources import detect, get, read, schemaorg
+
+from .conftest import DATA as SEEDS
+from .conftest import TESTDATA
+from .test_bibtex import assert_golden
+
+DATA = TESTDATA / "schemaorg"
+
+
+@pytest.mark.parametrize("name", ["blogposting.json", "record.html", "graph.jsonld"])
+def test_golden(name: str) -> None:
+    records, report = read(DATA / name)
+    assert report.format == "schema-org"
+    stem = name.split(".")[0]
+    assert_golden(records, report, DATA / f"{stem}.expected.json")
+
+
+def test_another_vocabulary_is_refused_with_its_line() -> None:
+    records, report = read(DATA / "other-vocabulary.jsonld", format="schema-org")
+    assert records == [] and report.errors[0].line == 1
+    assert "not schema.org JSON-LD" in report.errors[0].message
+
+
+ARTICLE = {"@context": "https://schema.org", "@type": "ScholarlyArticle", "name": "T"}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (json.dumps(ARTICLE), 0.95),
+    (json.dumps({"@context": {"@vocab": "http://schema.org/"}, "@graph": [ARTICLE]}), 0.95),
+    (json.dumps({"@context": "https://schema.org", "@type": "Person", "name": "Jane"}), 0.0),
+    (json.dumps({"@context": "https://example.org/", "@type": "ScholarlyArticle"}), 0.0),
+    (json.dumps([{"id": "x", "type": "article-journal", "title": "T"}]), 0.0),  # CSL-JSON
+    ('<html><script type="application/ld+json">{"@context": "https://schema.org"}</script></html>', 0.9),
+    ("<html><body>no data</body></html>", 0.0),
+])
+def test_detection_scores(text: str, expected: float) -> None:
+    assert schemaorg.detect(text) == expected
+
+
+def test_the_other_json_formats_are_not_taken_for_schema_org() -> None:
+    for path in [TESTDATA / "csljson" / "items.csl.json", TESTDATA / "orcid" / "record.orcid.json",
+                 TESTDATA / "datacite" / "dois.json", TESTDATA / "openalex" / "works.json"]:
+        assert detect(path.read_text(encoding="utf-8"), path.name).name != "schema-org"
+    assert get("json-ld") is get("schema-org")
+
+
+def test_kgs_own_work_page_reads_back_as_the_work(tmp_path) -> None:
+    from kg.web.app import create_app
+
+    store = tmp_path / "store"
+    res = build(from_files(sorted(SEEDS.glob("*.txt"))), store=store, base="http://kg.test/").resolution
+    work = next(w for w in res.works if w.path == "work/sparse-model-soups")
+    app = create_app({"store": str(store), "base": "http://kg.test/", "TESTING": True})
+    page = tmp_path / "page.html"
+    page.write_text(app.test_client().get(f"/{work.path}", headers={"Accept": "text/html"})
+                    .get_data(as_text=True), encoding="utf-8")
+    (record,), report = read(page)
+    assert report.format == "schema-org" and record.title == work.title
+    assert [a.family for a in record.authors] == ["Zimmer", "Spiegel", "Pokutta"]
+    assert record.first_id("arxiv") == "2306.16788"
+
+
+def test_records_join_other_sources(tmp_path) -> None:
+    res = resolve_manifest(Manifest(path=None, sources=(
+        SourceSpec(id="page", path=DATA / "blogposting.json"),
+        SourceSpec(id="datacite", path=TESTDATA / "datacite" / "datacite.json"))))
+    (work,) = res.works
+    assert sorted(work.records) == ["datacite#10.5438/4k3m-nyvg", "page#10.5438/4k3m-nyvg"]
+    (person,) = res.persons
+    assert person.identifiers.get("orcid") == ["0000-0003-1419-2405"]
