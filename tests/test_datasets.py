@@ -263,3 +263,12 @@ def test_a_persons_page_marks_the_data_sets_and_programs_among_the_works(built, 
     items = lxml_html.fromstring(page).xpath("//section[@class='works']//li")
     labels = sorted(item.xpath("string(span[@class='kind'])") for item in items)
     assert labels == ["", "data set", "software"]
+
+
+def test_the_outputs_query_counts_papers_data_sets_and_programs_apart(built) -> None:
+    from kg import queries
+
+    _result, store = built
+    rows = queries.run(store, "person-outputs-by-type", {"person": "Richard Roe"}, base=BASE).rows
+    assert sorted((r["type"].value, int(r["year"].value), int(r["works"].value)) for r in rows) == [
+        ("dataset", 2023, 1), ("paper", 2023, 1), ("software", 2023, 1)]

@@ -262,6 +262,19 @@ def _person_venues(store):
     assert [r["kind"] for r in rows][:3] == ["conference"] * 3
 
 
+@check("person-outputs-by-type")
+def _person_outputs_by_type(store):
+    rows = ask(store, "person-outputs-by-type", person="Max Zimmer")
+    # Every seed work is a paper of the owner's: the 27 papers, the retitled pair counted twice.
+    assert {r["type"] for r in rows} == {"paper"}
+    assert sum(r["works"] for r in rows) == FACTS["works"] + 1
+    # Each in the year its work first appeared, which the work's own date says.
+    dates = store.query(
+        "SELECT ?w ?d WHERE { ?w <http://schema.org/author> ?p ; a <http://purl.org/spar/fabio/Work> ;"
+        " <http://schema.org/datePublished> ?d . ?p <http://schema.org/name> 'Max Zimmer' }")
+    assert {r["year"]: r["works"] for r in rows} == Counter(int(d["d"].value[:4]) for d in dates)
+
+
 @check("person-venue-editions")
 def _person_editions(store):
     rows = ask(store, "person-venue-editions", person="Max Zimmer")
