@@ -80,3 +80,14 @@ def test_records_join_other_sources(tmp_path) -> None:
     assert sorted(work.records) == ["datacite#10.5438/4k3m-nyvg", "page#10.5438/4k3m-nyvg"]
     (person,) = res.persons
     assert person.identifiers.get("orcid") == ["0000-0003-1419-2405"]
+
+
+def test_markup_the_html_parser_gives_up_on_is_reported_and_the_blocks_before_it_read(tmp_path):
+    # Found by fuzzing: html.parser raises AssertionError on '<![' followed by no name.
+    page = tmp_path / "page.html"
+    page.write_text('<html><script type="application/ld+json">{"@context": "https://schema.org", '
+                    '"@type": "Dataset", "name": "Before"}</script>\n<!["broken"\n</html>',
+                    encoding="utf-8")
+    records, report = read(page, format="schema-org")
+    assert [r.title for r in records] == ["Before"]
+    assert report.errors[0].line == 2 and "HTML not understood" in report.errors[0].message

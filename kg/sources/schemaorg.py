@@ -130,8 +130,12 @@ def _documents(text: str, ctx: SourceContext) -> Iterator[tuple[int, str]]:
         yield 1, text
         return
     parser = _Scripts()
-    parser.feed(text)
-    parser.close()
+    try:
+        parser.feed(text)
+        parser.close()
+    except AssertionError as exc:  # the standard library's parser gives up on some broken markup
+        ctx.error(parser.getpos()[0], f"HTML not understood past this line ({exc}); the JSON-LD "
+                                      "blocks before it are read")
     if not parser.blocks:
         ctx.error(1, "an HTML page without JSON-LD (no <script type=\"application/ld+json\">)")
     yield from parser.blocks
