@@ -272,6 +272,10 @@ class Record(_Compact):
     # Identifiers of other versions of the same work that the record names (ORCID's 'version-of',
     # DataCite's 'IsVersionOf', 'HasPreprint', ...): records that carry or name one are one work.
     other_versions: tuple[Identifier, ...] = ()
+    # Identifiers of works this one supplements (a data set or code deposited for a paper:
+    # DataCite's 'IsSupplementTo'), and of works that supplement it ('IsSupplementedBy').
+    supplements: tuple[Identifier, ...] = ()
+    supplemented_by: tuple[Identifier, ...] = ()
     release: str | None = None  # a data set's or a program's release ('v1.2.0'), as printed
     abstract: str | None = None
     subjects: list[str] = Field(default_factory=list)

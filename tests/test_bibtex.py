@@ -39,6 +39,7 @@ def view(record: Record) -> dict[str, Any]:
         "kind": record.kind.value, "title": record.title, "title_printed": record.title_printed,
         "abstract": record.abstract, "release": record.release,
         "other_versions": [[i.scheme, i.value] for i in record.other_versions],
+        "supplements": [[i.scheme, i.value] for i in record.supplements],
         "authors": [_person(a) for a in record.authors], "authors_truncated": record.authors_truncated,
         "implied_authors": [_person(a) for a in record.implied_authors],
         "venue": venue, "date": record.date.isoformat() if record.date else None,

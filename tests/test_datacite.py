@@ -93,8 +93,10 @@ def test_records_join_other_sources_and_a_deposit_stays_beside_its_paper(tmp_pat
     # The article by its DOI, the program by its title (both are software).
     assert work_of["bib#roe23"] is work_of["datacite#10.5555/kg-paper.1"]
     assert work_of["bib#curves"] is work_of["datacite#10.5281/zenodo.9990001"]
-    # The data set titled as the paper is a work of its own.
+    # The data set titled as the paper is a work of its own; the program says it supplements the
+    # paper (IsSupplementTo its DOI).
     assert work_of["bib#measure"] is not work_of["bib#roe23"]
+    assert work_of["bib#curves"].supplement_of == (work_of["bib#roe23"].path,)
     roe = {p.path for p in res.persons if p.family == "Roe"}
     assert len(roe) == 1
     journal = next(s for s in res.series if "1532-4435" in s.issns)

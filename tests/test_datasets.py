@@ -272,3 +272,44 @@ def test_the_outputs_query_counts_papers_data_sets_and_programs_apart(built) -> 
     rows = queries.run(store, "person-outputs-by-type", {"person": "Richard Roe"}, base=BASE).rows
     assert sorted((r["type"].value, int(r["year"].value), int(r["works"].value)) for r in rows) == [
         ("dataset", 2023, 1), ("paper", 2023, 1), ("software", 2023, 1)]
+
+
+def test_a_deposit_names_the_paper_it_supplements_and_the_paper_lists_it(tmp_path) -> None:
+    # DataCite's IsSupplementTo (the code deposited for a paper) and IsSupplementedBy (a paper
+    # naming its data): works linked by frbr:supplementOf and frbr:supplement, both ways.
+    from kg.web.app import create_app
+
+    def deposit(doi: str, title: str, general: str, relation: str, other: str) -> dict:
+        return {"id": doi, "type": "dois", "attributes": {
+            "doi": doi, "titles": [{"title": title}], "creators": [{"name": "Roe, Richard"}],
+            "publisher": "Zenodo", "publicationYear": "2023", "types": {"resourceTypeGeneral": general},
+            "relatedIdentifiers": [{"relationType": relation, "relatedIdentifierType": "DOI",
+                                    "relatedIdentifier": other}]}}
+
+    datacite = tmp_path / "zenodo.json"
+    datacite.write_text(json.dumps({"data": [
+        deposit("10.5281/zenodo.777", "curves-code", "Software", "IsSupplementTo", "10.5555/kg-paper.7"),
+        deposit("10.5555/kg-paper.8", "Another Paper", "JournalArticle", "IsSupplementedBy",
+                "10.5281/zenodo.778"),
+        deposit("10.5281/zenodo.778", "Curves Data", "Dataset", "References", "10.5555/x"),
+    ]}), encoding="utf-8")
+    bib = tmp_path / "lab.bib"
+    bib.write_text("@article{p7, title = {Sparse Training Curves}, author = {Roe, Richard},\n"
+                   "  journal = {Journal of Examples}, year = 2023, doi = {10.5555/KG-PAPER.7}}\n",
+                   encoding="utf-8")
+    path = tmp_path / "store"
+    res = build(from_files([datacite, bib]), store=path, base=BASE).resolution
+    work_of = {uid: w for w in res.works for uid in w.records}
+    code, paper = work_of["zenodo#10.5281/zenodo.777"], work_of["lab#p7"]
+    data, other = work_of["zenodo#10.5281/zenodo.778"], work_of["zenodo#10.5555/kg-paper.8"]
+    assert code.supplement_of == (paper.path,) and data.supplement_of == (other.path,)
+    assert paper.supplement_of == () and other.supplement_of == ()
+    store = store_mod.open_store(path)
+    assert bool(store.query(f"ASK {{ <{BASE}{paper.path}> <http://purl.org/vocab/frbr/core#supplement> "
+                            f"<{BASE}{code.path}> . <{BASE}{code.path}> "
+                            f"<http://purl.org/vocab/frbr/core#supplementOf> <{BASE}{paper.path}> }}"))
+    assert check_store(store).ok
+    app = create_app({"store": str(path), "base": BASE, "TESTING": True})
+    page = app.test_client().get(f"/{paper.path}", headers={"Accept": "text/html"}).get_data(as_text=True)
+    section = page[page.index('<section class="supplements">'):]
+    assert "Supplemented by" in section and "curves-code" in section and "software" in section

@@ -189,6 +189,9 @@ class Mapper:
         for subject in w.subjects:
             yield self._t(s, SCHEMA.keywords, lit(subject))
         yield from self._identifiers(s, w.identifiers)
+        for target in w.supplement_of:  # a data set or code deposited for a paper, and back
+            yield self._t(s, FRBR.supplementOf, self.iri(target))
+            yield self._t(self.iri(target), FRBR.supplement, s)
         implied_n = 0
         for a in w.authors:
             person = self.iri(a.person)

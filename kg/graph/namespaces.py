@@ -61,7 +61,8 @@ FABIO = ClosedNamespace("fabio", "http://purl.org/spar/fabio/", """
     ReportDocument AcademicProceedings ConferenceProceedings WorkshopProceedings JournalVolume
     JournalIssue Series Journal Repository hasArXivId hasPublicationYear
     Dataset DataFile Software ComputerProgram""")
-FRBR = ClosedNamespace("frbr", "http://purl.org/vocab/frbr/core#", "realization realizationOf partOf part")
+FRBR = ClosedNamespace("frbr", "http://purl.org/vocab/frbr/core#",
+                       "realization realizationOf partOf part supplement supplementOf")
 PRO = ClosedNamespace("pro", "http://purl.org/spar/pro/",
                       "RoleInTime withRole isHeldBy isDocumentContextFor relatesToDocument author")
 PRISM = ClosedNamespace("prism", "http://prismstandard.org/namespaces/basic/2.0/", "doi")

@@ -101,6 +101,7 @@ class Work:
     abstract: str | None = None
     identifiers: dict[str, list[str]] = field(default_factory=dict)
     unplaced: list[str] = field(default_factory=list)  # records that name no version (no venue, no kind)
+    supplement_of: tuple[str, ...] = ()  # paths of the works it supplements (its paper, for data)
     subjects: list[str] = field(default_factory=list)
 
     @property

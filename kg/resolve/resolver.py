@@ -107,6 +107,7 @@ class Resolver:
         for cand in clusterer.candidates:
             cand.a, cand.b = sorted([wo[cand.a], wo[cand.b]])
         self._apply_preferences(works, persons)
+        _link_supplements(works, self.records)
         series, editions = _venues_in_use(series, editions, works)
         return Resolution(
             records=self.records, sources=self.sources, works=works, persons=persons,
@@ -714,6 +715,30 @@ def _near_name(a: PersonName, b: PersonName) -> bool:
 def _more_precise(a: PartialDate, b: PartialDate) -> bool:
     rank = {"year": 0, "month": 1, "day": 2}
     return rank[a.precision] > rank[b.precision] and not a.inferred
+
+
+def _link_supplements(works: list[Work], records: dict[str, Record]) -> None:
+    """In place: each work's ``supplement_of``, the works its records say it supplements (a data
+    set deposited for a paper) or that say they are supplemented by it, found by the identifiers
+    the works carry; a work named that is not in the graph is left out."""
+    stated = [(w, r) for w in works for uid in w.records
+              if (r := records[uid]).supplements or r.supplemented_by]
+    if not stated:
+        return
+    work_of = {(scheme, v): w for w in works for scheme, values in w.identifiers.items() for v in values}
+    found: dict[str, set[str]] = defaultdict(set)
+    for w, r in stated:
+        for i in r.supplements:
+            target = work_of.get((i.scheme, i.value))
+            if target is not None and target is not w:
+                found[w.path].add(target.path)
+        for i in r.supplemented_by:
+            source = work_of.get((i.scheme, i.value))
+            if source is not None and source is not w:
+                found[source.path].add(w.path)
+    for w in works:
+        if w.path in found:
+            w.supplement_of = tuple(sorted(found[w.path]))
 
 
 def _split_releases(groups: dict[str, list[Record]]) -> None:

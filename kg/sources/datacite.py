@@ -24,7 +24,9 @@ general type, not from the record. The reader takes:
 - ``descriptions`` of type 'Abstract', ``subjects``, ``language``; ``version`` (the release); the
   DOIs of ``relatedIdentifiers`` kept with their relation ('IsSupplementTo', 'IsVersionOf'), and
   those that name another version of the same work ('IsVersionOf' a Zenodo concept DOI,
-  'HasVersion', 'IsPreprintOf', ...) as its other versions, which join it to them.
+  'HasVersion', 'IsPreprintOf', ...) as its other versions, which join it to them, and the works
+  it supplements ('IsSupplementTo': the paper a data set or code was deposited for) or that
+  supplement it ('IsSupplementedBy').
 
 A record without a title is set aside; a document that is not JSON, or holds no DataCite record, is
 an error with its line.
@@ -66,7 +68,7 @@ _TEXT_TYPES = [
 ]
 _DATES = ("issued", "available", "created")
 _CONTAINER_RELATIONS = {"ispublishedin"}
-_RELATIONS_KEPT = {"issupplementto", "isversionof", "isnewversionof", "ispreviousversionof",
+_RELATIONS_KEPT = {"issupplementto", "issupplementedby", "isversionof", "isnewversionof", "ispreviousversionof",
                    "isidenticalto", "isderivedfrom", "ispartof", "isdescribedby", "ispreprintof"}
 # Relations that name another version of the same work: Zenodo's releases name their concept DOI
 # ('IsVersionOf') and one another; a preprint names its paper.
@@ -318,10 +320,15 @@ def record_from(item: Any, key: str, line: int, ctx: SourceContext, raw: str = "
     kept = [r for r in related if r[0].lower() in _RELATIONS_KEPT | _VERSION_RELATIONS]
     if kept:
         record.extra["related"] = kept
-    record.other_versions = tuple(dict.fromkeys(
-        Identifier(scheme="doi", value=doi) for relation, value in related
-        if relation.lower() in _VERSION_RELATIONS and (doi := ids.doi(value or "")) and doi not in
-        record.ids("doi")))
+    def named(relations: set[str]) -> tuple[Identifier, ...]:
+        return tuple(dict.fromkeys(
+            Identifier(scheme="doi", value=doi) for relation, value in related
+            if relation.lower() in relations and (doi := ids.doi(value or "")) and doi not in
+            record.ids("doi")))
+
+    record.other_versions = named(_VERSION_RELATIONS)
+    record.supplements = named({"issupplementto"})
+    record.supplemented_by = named({"issupplementedby"})
     if not authors:
         record.warnings.append("no authors")
     return record

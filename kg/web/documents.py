@@ -42,7 +42,7 @@ KINDS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
 )
 # Properties whose objects are embedded as nodes in the JSON-LD tree, in this order, each node once.
 EMBED = ("author", "identifier", "workExample", "isDocumentContextFor", "isPartOf", "hasPart",
-         "heldAt", "exampleOfWork")
+         "heldAt", "exampleOfWork", "frbr:supplementOf", "frbr:supplement")
 
 
 @dataclass

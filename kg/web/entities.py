@@ -149,7 +149,18 @@ def work_view(ent: Entity, root: dict[str, Any], snap: Snapshot) -> tuple[str, d
                              identifiers(root) + [i for v in versions for i in v["identifiers"]]
                              }.values()),
         "complete": first(root, "authorListComplete") != "false",
+        "supplements": [_related(n) for n in values(root, "frbr:supplementOf")],
+        "supplemented_by": [_related(n) for n in values(root, "frbr:supplement")],
     }
+
+
+def _related(node: Any) -> dict[str, str]:
+    """A work this one supplements or is supplemented by: its IRI, title, year and kind."""
+    node = node if isinstance(node, dict) else {"@id": str(node)}
+    types = {str(t) for t in values(node, "@type")}
+    genre = "data set" if "Dataset" in types else "software" if "SoftwareSourceCode" in types else ""
+    return {"iri": node.get("@id", ""), "name": first(node, "name") or node.get("@id", ""),
+            "date": (first(node, "datePublished") or "")[:4], "genre": genre}
 
 
 def version_info(v: dict[str, Any]) -> dict[str, Any]:
