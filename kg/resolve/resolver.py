@@ -41,6 +41,7 @@ _VERSION_ORDER = {Kind.PREPRINT: 0, Kind.WORKSHOP: 1, Kind.CONFERENCE: 2, Kind.J
 _PUBLISHED = {Kind.CONFERENCE, Kind.WORKSHOP, Kind.JOURNAL, Kind.CHAPTER, Kind.BOOK}
 # What a repository holds beside preprints: a record of one there is a version of its own kind.
 _DEPOSITS = {Kind.DATASET, Kind.SOFTWARE}
+_DEPOSIT_GROUPS = tuple(f"{k.value}|" for k in sorted(_DEPOSITS))  # their version groups' keys
 
 
 @dataclass
@@ -746,7 +747,7 @@ def _split_releases(groups: dict[str, list[Record]]) -> None:
     one version each, when they carry several DOIs (Zenodo gives every release its own). A record
     without a DOI, or with the concept DOI the releases name, joins the release of its label
     ('v1.2.0') where one has it, else stands for the work in a version of its own."""
-    for gkey in [g for g in groups if _group_kind(g, groups) in _DEPOSITS]:
+    for gkey in [g for g in groups if g.startswith(_DEPOSIT_GROUPS)]:
         members = groups[gkey]
         by_doi: dict[str, list[Record]] = defaultdict(list)
         loose = []
