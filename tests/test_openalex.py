@@ -75,3 +75,30 @@ def test_works_and_people_join_other_sources(tmp_path) -> None:
     assert len(diaz) == 1 and diaz[0].identifiers.get("openalex") == ["A5000000002"]
     journal = next(s for s in res.series if "1532-4435" in s.issns)
     assert "JMLR" in journal.names or journal.acronym == "JMLR"
+
+
+def test_the_arxiv_location_of_an_article_names_its_preprint(tmp_path) -> None:
+    # OpenAlex keeps a preprint and its article as one work with two locations: the article's
+    # record names the preprint's arXiv id as another version, which joins the preprint another
+    # source prints under its first title; the arXiv id is not the article's own.
+    works = tmp_path / "works.json"
+    works.write_text(json.dumps({"id": "https://openalex.org/W1", "title": "Curves of Pruned Models",
+                                 "publication_year": 2023, "type": "article",
+                                 "doi": "https://doi.org/10.5555/kg.9",
+                                 "primary_location": {"source": {"display_name": "Journal of Examples",
+                                                                 "type": "journal"}},
+                                 "locations": [{"landing_page_url": "https://arxiv.org/abs/2101.00077v1"}],
+                                 "authorships": [{"author": {"display_name": "Richard Roe"}}]}),
+                     encoding="utf-8")
+    bib = tmp_path / "arxiv.bib"
+    bib.write_text("@misc{roe21, title = {Learning Curves}, author = {Roe, Richard}, year = 2021,\n"
+                   "  eprint = {2101.00077}, archiveprefix = {arXiv}}\n", encoding="utf-8")
+    (record,), _ = read(works)
+    assert record.ids("arxiv") == [] and [(i.scheme, i.value) for i in record.other_versions] == [
+        ("arxiv", "2101.00077")]
+    res = resolve_manifest(Manifest(path=None, sources=(
+        SourceSpec(id="openalex", path=works), SourceSpec(id="arxiv", path=bib))))
+    (work,) = res.works
+    assert sorted(v.kind.value for v in work.versions) == ["journal", "preprint"]
+    journal = next(v for v in work.versions if v.kind.value == "journal")
+    assert "arxiv" not in journal.identifiers

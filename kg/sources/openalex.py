@@ -4,7 +4,9 @@
 The reader takes, per work:
 
 - ``id`` ('https://openalex.org/W2741809807'): the record key and an ``openalex`` identifier; ``doi``
-  and ``ids`` (``pmid``, ``pmcid``), and an arXiv id from a location's landing page or arXiv's DOI;
+  and ``ids`` (``pmid``, ``pmcid``); an arXiv id from the primary location's landing page or arXiv's
+  DOI, or, from another location (OpenAlex keeps a preprint and its article as one work), as
+  another version the record names;
 - ``title`` (else ``display_name``); ``publication_date`` (else ``publication_year``);
 - ``authorships`` in order: the name as the work printed it (``raw_author_name``, else the author's
   ``display_name``), with the author's ORCID iD when OpenAlex gives one, else the OpenAlex author id
@@ -28,7 +30,7 @@ from typing import Any
 
 from .. import identifiers as ids
 from ..names import parse_name
-from ..records import Kind, PartialDate, Record, Venue
+from ..records import Identifier, Kind, PartialDate, Record, Venue
 from ..text import clean_whitespace
 from . import SourceContext, SourceFormat
 from .bibtex import PREPRINT_VENUE, WORKSHOP, add_doi, add_standard_numbers
@@ -163,17 +165,26 @@ def _identifiers(work: dict[str, Any], record: Record) -> None:
     pmcid = re.search(r"(PMC\d+)/?$", _text(given.get("pmcid")) or "", re.IGNORECASE)
     if pmcid:
         record.add_identifier("pmcid", pmcid.group(1).upper())
-    urls = [_text(_dict(loc).get("landing_page_url")) for loc in
-            [work.get("primary_location"), *_list(work.get("locations"))]]
-    for text in [*(u for u in urls if u and "arxiv.org/" in u), ids.arxiv_of_doi(doi or "")]:
+    primary = _text(_dict(work.get("primary_location")).get("landing_page_url"))
+    others = [_text(_dict(loc).get("landing_page_url")) for loc in _list(work.get("locations"))]
+    # The arXiv id of the version this record describes (its primary location, or arXiv's DOI)...
+    for text in [primary if primary and "arxiv.org/" in primary else None, ids.arxiv_of_doi(doi or "")]:
         a = ids.arxiv(text) if text else None
         if a:
             record.add_identifier("arxiv", str(a), a.version)
             break
-    landing = next((u for u in urls if u and u.startswith(("http://", "https://"))
-                    and "doi.org/" not in u), None)  # a DOI's resolver is no page of its own
-    if landing:
-        record.add_identifier("url", landing)
+    # ... and that of another version among the work's other locations (OpenAlex keeps a
+    # preprint and its journal article as one work): named, so that it joins that version.
+    if not record.ids("arxiv"):
+        for text in (u for u in others if u and "arxiv.org/" in u):
+            a = ids.arxiv(text)
+            if a:
+                record.other_versions += (Identifier(scheme="arxiv", value=str(a)),)
+                break
+    # The page of the version described (another location's is another version's); a DOI's
+    # resolver is no page of its own.
+    if primary and primary.startswith(("http://", "https://")) and "doi.org/" not in primary:
+        record.add_identifier("url", primary)
 
 
 def work_to_record(work: Any, key: str, line: int, ctx: SourceContext, raw: str = "") -> Record | None:
