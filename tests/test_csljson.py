@@ -186,7 +186,7 @@ class _Recording(dict):  # type: ignore[type-arg]
 
 # Fields read that CSL does not define: Crossref's, commonmeta's and ORCID-style name ids.
 NOT_CSL = {"subtitle", "institution", "subtype", "posted", "published-print", "published-online",
-           "published", "group-title", "subject", "name", "ORCID", "orcid"}
+           "published", "group-title", "subject", "name", "ORCID", "orcid", "relation"}
 
 
 @needs_schema

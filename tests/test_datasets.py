@@ -14,7 +14,8 @@ from kg.build import build
 from kg.graph import store as store_mod
 from kg.graph.check import check_store
 from kg.graph.export import export
-from kg.manifest import from_files
+from kg.manifest import Manifest, SourceSpec, from_files
+from kg.pipeline import resolve_manifest
 from kg.records import Kind
 from kg.sources import read
 
@@ -313,3 +314,35 @@ def test_a_deposit_names_the_paper_it_supplements_and_the_paper_lists_it(tmp_pat
     page = app.test_client().get(f"/{paper.path}", headers={"Accept": "text/html"}).get_data(as_text=True)
     section = page[page.index('<section class="supplements">'):]
     assert "Supplemented by" in section and "curves-code" in section and "software" in section
+
+
+def test_crossref_relations_link_a_paper_to_its_data_and_a_preprint_to_its_article(tmp_path) -> None:
+    # Crossref's own record of an eLife article says it is supplemented by a Dryad data set
+    # (the corpus's sample); a bioRxiv preprint's record says it is the preprint of an article
+    # printed under another title.
+    from .conftest import TESTDATA
+
+    dryad = tmp_path / "dryad.json"
+    dryad.write_text(json.dumps({"doi": "10.5061/dryad.b835k", "titles": [{"title": "Data from: the article"}],
+                                 "creators": [{"name": "Sankaran, Sheela"}], "publisher": "Dryad",
+                                 "publicationYear": "2014", "types": {"resourceTypeGeneral": "Dataset"}}),
+                     encoding="utf-8")
+    preprint = tmp_path / "biorxiv.json"
+    preprint.write_text(json.dumps([
+        {"id": "p", "type": "posted-content", "subtype": "preprint", "DOI": "10.1101/2020.01.01.000001",
+         "title": "Curves of pruned models", "author": [{"family": "Roe", "given": "Richard"}],
+         "issued": {"date-parts": [[2020]]}, "institution": [{"name": "bioRxiv"}],
+         "relation": {"is-preprint-of": [{"id-type": "doi", "id": "10.5555/KG-ARTICLE.1",
+                                          "asserted-by": "subject"}]}},
+        {"id": "a", "type": "journal-article", "DOI": "10.5555/kg-article.1",
+         "title": "Pruned models learn curves", "author": [{"family": "Roe", "given": "Richard"}],
+         "issued": {"date-parts": [[2021]]}, "container-title": "Journal of Examples"}]),
+        encoding="utf-8")
+    res = resolve_manifest(Manifest(path=None, sources=(
+        SourceSpec(id="crossref", path=TESTDATA / "csljson" / "crossref-elife.json"),
+        SourceSpec(id="dryad", path=dryad), SourceSpec(id="biorxiv", path=preprint))))
+    work_of = {uid: w for w in res.works for uid in w.records}
+    paper, data = work_of["crossref#10.7554/elife.01567"], work_of["dryad#10.5061/dryad.b835k"]
+    assert data.supplement_of == (paper.path,)
+    assert work_of["biorxiv#p"] is work_of["biorxiv#a"]
+    assert sorted(v.kind.value for v in work_of["biorxiv#a"].versions) == ["journal", "preprint"]

@@ -1,7 +1,9 @@
 """CSL-JSON (citeproc JSON): a list of items, one item, or a DOI-keyed map of items (citation-js, Crossref).
 
 Crossref's flavour is read too: its type names ('journal-article', 'posted-content' with subtype
-'preprint'), list-valued titles, dates under 'published-print'/'posted', publishers as objects.
+'preprint'), list-valued titles, dates under 'published-print'/'posted', publishers as objects,
+and its ``relation`` object: the other versions a record names ('is-preprint-of', 'has-preprint',
+'is-version-of', ...) and the works it supplements or is supplemented by.
 Each record's line is the line of its item's opening brace.
 """
 
@@ -11,13 +13,14 @@ import html
 import json
 import re
 from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from json.decoder import JSONArray, JSONObject  # type: ignore[attr-defined]
 from json.scanner import py_make_scanner  # type: ignore[attr-defined]
 from typing import Any
 
 from .. import identifiers as ids
-from ..records import Kind, PartialDate, PersonName, Record, Venue
+from ..records import Identifier, Kind, PartialDate, PersonName, Record, Venue
 from ..text import clean_whitespace
 from . import SourceContext, SourceFormat
 from .bibtex import PREPRINT_VENUE, WORKSHOP, add_doi, add_standard_numbers
@@ -360,6 +363,35 @@ def _identifiers(record: Record, item: dict[str, Any]) -> None:
                     record.add_identifier(scheme, text)
 
 
+# Crossref's relations (its "relation" object) that name another version of the same work, and
+# those between a work and its supplements (a data set deposited for a paper).
+_VERSION_RELATIONS = {"is-preprint-of", "has-preprint", "is-version-of", "has-version",
+                      "is-identical-to", "is-manifestation-of", "has-manifestation"}
+_SUPPLEMENT_RELATIONS = {"is-supplement-to": "supplements", "is-supplemented-by": "supplemented_by"}
+
+
+def _relations(record: Record, item: dict[str, Any]) -> None:
+    """Crossref's ``relation``: {'is-preprint-of': [{'id-type': 'doi', 'id': '10…'}], ...}."""
+    relation = item.get("relation")
+    if not isinstance(relation, dict):
+        return
+    own = set(record.ids("doi"))
+    named: dict[str, list[Identifier]] = defaultdict(list)
+    for kind, targets in sorted(relation.items()):
+        for t in targets if isinstance(targets, list) else [targets]:
+            if not isinstance(t, dict) or str(t.get("id-type", "")).lower() != "doi":
+                continue
+            doi = ids.doi(str(t.get("id") or ""))
+            if not doi or doi in own:
+                continue
+            if kind in _VERSION_RELATIONS:
+                named["other_versions"].append(Identifier(scheme="doi", value=doi))
+            elif kind in _SUPPLEMENT_RELATIONS:
+                named[_SUPPLEMENT_RELATIONS[kind]].append(Identifier(scheme="doi", value=doi))
+    for field_name, found in named.items():
+        setattr(record, field_name, tuple(dict.fromkeys(found)))
+
+
 def item_to_record(item: Any, key: str, line: int, ctx: SourceContext, raw: str = ""
                    ) -> Record | None:
     """One CSL item as a record; an item that is not an object, or has no title, is set aside."""
@@ -387,6 +419,7 @@ def item_to_record(item: Any, key: str, line: int, ctx: SourceContext, raw: str 
     )
     noted = len(record.warnings)
     _identifiers(record, item)
+    _relations(record, item)
     ctx.left_out(line, f"item {key!r}", record.warnings[noted:])
     record.kind = _kind(item, venue.name if venue else "", record)
     for name in ("event-title", "event", "note", "language", "genre", "subtype", "group-title"):
