@@ -91,3 +91,31 @@ def test_markup_the_html_parser_gives_up_on_is_reported_and_the_blocks_before_it
     records, report = read(page, format="schema-org")
     assert [r.title for r in records] == ["Before"]
     assert report.errors[0].line == 2 and "HTML not understood" in report.errors[0].message
+
+
+def test_kgs_json_ld_export_reads_back_as_the_same_graph(tmp_path) -> None:
+    # The export is flattened: versions, works, people and venues are nodes that name one
+    # another by IRI. Its versions are the records (their works' authorships give the authors,
+    # in order); the works are not read again. Resolved, they are the graph they came from.
+    import io
+
+    from kg.graph import store as store_mod
+    from kg.graph.export import export
+    from kg.manifest import load
+
+    store = tmp_path / "store"
+    original = build(load(SEEDS / "sources.toml"), store=store, base="http://kg.test/").resolution
+    out = io.BytesIO()
+    export(store_mod.open_store(store), out, format="jsonld")
+    dump = tmp_path / "export.jsonld"
+    dump.write_bytes(out.getvalue())
+    _records, report = read(dump)
+    assert report.format == "schema-org" and report.set_aside == 0
+    assert (report.records, report.absorbed) == (len(original.records and [
+        v for w in original.works for v in w.versions]), len(original.works))
+    again = resolve_manifest(Manifest(path=None, sources=(SourceSpec(id="export", path=dump),)))
+    for attr in ("works", "series", "editions"):
+        assert {x.path for x in getattr(again, attr)} == {x.path for x in getattr(original, attr)}, attr
+    assert len(again.persons) == len(original.persons)
+    assert {w.path: [a.person for a in w.authors] for w in again.works} == {
+        w.path: [a.person for a in w.authors] for w in original.works}

@@ -21,6 +21,12 @@ item of a creative-work type is a record (nested ones are what it is part of, ci
   ``pagination``/``pageStart``–``pageEnd``;
 - ``abstract`` (else ``description``), ``keywords``, ``version`` (the release), ``inLanguage``.
 
+A flattened document (an ``@graph`` whose nodes name one another by IRI) is read through those
+references. kg's own graph is such a document: its versions (typed with FaBiO's expression types,
+``fabio:ConferencePaper``) are the records, their authors those of their work's authorships in
+order (an authorship without a position is implied), and the works themselves are counted as
+absorbed; read back, kg's JSON-LD export resolves to the graph it was exported from.
+
 A document in another vocabulary, an item without a title and JSON that does not parse are
 reported with their line.
 """
@@ -30,6 +36,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from contextvars import ContextVar
 from html.parser import HTMLParser
 from typing import Any
 
@@ -42,6 +49,8 @@ from .bibtex import PREPRINT_VENUE, add_doi, add_standard_numbers
 from .csljson import LineIndex, Located, LocatedList, fresh_key, load_located, raw_json, shaped
 
 _SCHEMA = re.compile(r"^https?://schema\.org/?$")
+_IRI = re.compile(r"^[a-z][a-z0-9+.-]*://\S+$", re.IGNORECASE)
+_ACRONYM = re.compile(r"[A-Z][A-Za-z&\-]*[A-Z]")  # 'ICLR', 'NeurIPS': a series' short name
 _KINDS = {
     "report": Kind.REPORT, "thesis": Kind.THESIS, "book": Kind.BOOK, "chapter": Kind.CHAPTER,
     "dataset": Kind.DATASET, "softwaresourcecode": Kind.SOFTWARE, "softwareapplication": Kind.SOFTWARE,
@@ -51,6 +60,17 @@ _ARTICLES = {"scholarlyarticle", "article", "medicalscholarlyarticle"}
 _WORKS = _ARTICLES | set(_KINDS) | {"creativework", "blogposting", "techarticle", "newsarticle",
                                     "presentationdigitaldocument", "collection"}
 _IN_JOURNAL = {"periodical", "publicationvolume", "publicationissue"}
+# FaBiO's expression types, as kg's own graph and exports type versions ('fabio:ConferencePaper').
+_FABIO = re.compile(r"^(?:fabio:|https?://purl\.org/spar/fabio/)(\w+)$", re.IGNORECASE)
+_FABIO_KINDS = {
+    "journalarticle": Kind.JOURNAL, "conferencepaper": Kind.CONFERENCE, "workshoppaper": Kind.WORKSHOP,
+    "preprint": Kind.PREPRINT, "bookchapter": Kind.CHAPTER, "book": Kind.BOOK, "thesis": Kind.THESIS,
+    "reportdocument": Kind.REPORT, "academicproceedings": Kind.PROCEEDINGS, "datafile": Kind.DATASET,
+    "computerprogram": Kind.SOFTWARE, "expression": Kind.OTHER,
+}
+# The nodes of the document being read, by @id: a flattened document (an @graph whose nodes refer
+# to one another by IRI, as kg's export is) is read through its references.
+_INDEX: ContextVar[dict[str, dict[str, Any]] | None] = ContextVar("schemaorg_index", default=None)
 
 
 def _term(key: str) -> str:
@@ -61,8 +81,20 @@ def _term(key: str) -> str:
     return key
 
 
+def _deref(value: Any) -> Any:
+    """The node a reference names ('http://…', or {'@id': 'http://…'}) where the document has it."""
+    index = _INDEX.get() or {}
+    if isinstance(value, str) and value in index:
+        return index[value]
+    if isinstance(value, dict) and set(value) == {"@id"} and str(value["@id"]) in index:
+        return index[str(value["@id"])]
+    return value
+
+
 def _node(value: Any) -> dict[str, Any]:
-    """A JSON-LD object with its keys as schema.org terms (keywords such as '@id' kept)."""
+    """A JSON-LD object with its keys as schema.org terms (keywords such as '@id' kept); a
+    reference to a node of the document is that node."""
+    value = _deref(value)
     if not isinstance(value, dict):
         return {}
     out = {(_term(k) if not k.startswith("@") else k): v for k, v in value.items()}
@@ -89,7 +121,13 @@ def _text(value: Any) -> str | None:
 
 
 def _types(node: dict[str, Any]) -> set[str]:
-    return {_term(str(t)).lower() for t in _all(node.get("@type"))}
+    """The node's types, folded: schema.org's by their names ('scholarlyarticle'), FaBiO's as
+    'fabio:conferencepaper'."""
+    out = set()
+    for t in _all(node.get("@type")):
+        m = _FABIO.match(str(t))
+        out.add(f"fabio:{m.group(1).lower()}" if m else _term(str(t)).lower())
+    return out
 
 
 def _vocabulary_ok(context: Any) -> bool:
@@ -141,6 +179,23 @@ def _documents(text: str, ctx: SourceContext) -> Iterator[tuple[int, str]]:
     yield from parser.blocks
 
 
+def _described(doc: Any) -> dict[str, dict[str, Any]]:
+    """Every node of the document that says more than its @id, by @id, however deeply nested (the
+    first description of a node wins)."""
+    index: dict[str, dict[str, Any]] = {}
+    todo = [doc]
+    while todo:
+        value = todo.pop()
+        if isinstance(value, list):
+            todo.extend(reversed(value))
+        elif isinstance(value, dict):
+            key = value.get("@id")
+            if isinstance(key, str) and len(value) > 1:
+                index.setdefault(key, value)
+            todo.extend(v for v in value.values() if isinstance(v, (dict, list)))
+    return index
+
+
 def _items(doc: Any, offset_of: Any) -> Iterator[tuple[int | None, dict[str, Any]]]:
     """(offset, node) of each top-level item: the document, its list, or its @graph."""
     tops = list(zip(doc.offsets, doc)) if isinstance(doc, LocatedList) else [(offset_of(doc), doc)]
@@ -164,8 +219,9 @@ def _orcid_of(node: dict[str, Any]) -> str | None:
 
 
 def _person(value: Any) -> PersonName | None:
-    if isinstance(value, str):
-        return parse_name(value, latex=False) if value.strip() else None
+    value = _deref(value)
+    if isinstance(value, str):  # a name as text; an IRI the document does not describe is none
+        return parse_name(value, latex=False) if value.strip() and not _IRI.match(value) else None
     node = _node(value)
     family, given = _text(node.get("familyName")) or "", _text(node.get("givenName")) or ""
     name = _text(node.get("name")) or ""
@@ -218,6 +274,10 @@ def _identifiers(node: dict[str, Any], record: Record) -> None:
         text = _text(value)
         if text:
             values.append(text)
+    for text in (_text(node.get("fabio:hasArXivId")), _text(node.get("hasArXivId"))):
+        a = ids.arxiv(text) if text else None  # FaBiO's property, as kg's graph gives it
+        if a:
+            record.add_identifier("arxiv", str(a), a.version)
     for text in values:
         if "doi.org/10." in text or text.lower().startswith(("doi:", "10.")):
             add_doi(record, text)
@@ -231,23 +291,26 @@ def _identifiers(node: dict[str, Any], record: Record) -> None:
 
 
 def _venue(node: dict[str, Any], kind: Kind, record: Record) -> tuple[Venue | None, bool]:
-    """Where the item appeared, and whether that is a journal (an issue, volume or periodical)."""
-    volume = issue = name = None
+    """Where the item appeared, and whether that is a journal (an issue, volume or periodical):
+    the chain of what it is part of, each part giving what it says (an issue its number, a volume
+    its number, a proceedings volume or a journal its name, a series its acronym)."""
+    volume = issue = name = acronym = None
     in_journal = False
     part = _node(next(iter(_all(node.get("isPartOf"))), None))
     seen = 0
     while part and seen < 4:  # issue -> volume -> periodical
         seen += 1
         types = _types(part)
-        in_journal = in_journal or bool(types & _IN_JOURNAL)
-        if "publicationissue" in types:
-            issue = issue or _text(part.get("issueNumber"))
-        elif "publicationvolume" in types:
-            volume = volume or _text(part.get("volumeNumber"))
-        else:
+        in_journal = in_journal or bool(types & _IN_JOURNAL) or any(
+            t in types for t in ("fabio:journal", "fabio:journalvolume", "fabio:journalissue"))
+        issue = issue or _text(part.get("issueNumber"))
+        volume = volume or _text(part.get("volumeNumber"))
+        if not types & {"publicationissue", "publicationvolume"}:
             name = name or _text(part.get("name"))
             for issn in _all(part.get("issn")):
                 add_standard_numbers(record, "issn", _text(issn))
+            acronym = acronym or next((a for a in map(_text, _all(part.get("alternateName")))
+                                       if a and _ACRONYM.fullmatch(a)), None)
         part = _node(next(iter(_all(part.get("isPartOf"))), None))
     publisher = _text(_node(next(iter(_all(node.get("publisher"))), None)).get("name")) or _text(
         node.get("publisher") if isinstance(node.get("publisher"), str) else None)
@@ -261,7 +324,35 @@ def _venue(node: dict[str, Any], kind: Kind, record: Record) -> tuple[Venue | No
     pages = _text(node.get("pagination")) or (f"{first}–{last}" if first and last and first != last
                                                else first)
     return Venue(name=name, volume=volume or _text(node.get("volumeNumber")), issue=issue,
-                 pages=pages, publisher=publisher), in_journal
+                 pages=pages, publisher=publisher, series=acronym), in_journal
+
+
+def _authors(node: dict[str, Any]) -> tuple[list[PersonName], list[PersonName]]:
+    """The item's authors (else creators) in order, and those it only implies: by the positions
+    of its authorships where the document gives them (pro:RoleInTime with schema:position, as kg's
+    graph does; an authorship without one is implied, kg:implied), else as listed."""
+    roles = [_node(r) for r in _all(node.get("pro:isDocumentContextFor") or node.get("isDocumentContextFor"))]
+    placed, implied = [], []
+    for role in roles:
+        position = _text(role.get("position"))
+        held = role.get("pro:isHeldBy") or role.get("isHeldBy")
+        if held is None:
+            continue
+        if position and position.isdecimal():
+            placed.append((int(position), held))
+        else:
+            implied.append(held)
+    listed = [held for _, held in sorted(placed, key=lambda p: p[0])] if placed or implied else (
+        _all(node.get("author")) or _all(node.get("creator")))
+    return [p for p in map(_person, listed) if p], [p for p in map(_person, implied) if p]
+
+
+def _is_described_by_versions(node: dict[str, Any]) -> bool:
+    """A work whose versions the document holds (kg's graph: a fabio:Work and its workExample
+    nodes): the versions are the records, so the work is not read again."""
+    return "fabio:work" in _types(node) and any(
+        isinstance(_deref(v), dict) and _deref(v) is not v
+        for v in _all(node.get("workExample")) + _all(node.get("frbr:realization")))
 
 
 def item_to_record(node: dict[str, Any], key: str, line: int, ctx: SourceContext, raw: str = ""
@@ -272,14 +363,20 @@ def item_to_record(node: dict[str, Any], key: str, line: int, ctx: SourceContext
         ctx.error(line, f"item {key!r} has no name or headline; set aside")
         return None
     types = _types(node)
-    kind = next((_KINDS[t] for t in sorted(types) if t in _KINDS), Kind.OTHER)
-    authors = [p for p in map(_person, _all(node.get("author")) or _all(node.get("creator"))) if p]
+    kind = next((_FABIO_KINDS[t[6:]] for t in sorted(types) if t[6:] in _FABIO_KINDS
+                 and t.startswith("fabio:")), None) or next(
+        (_KINDS[t] for t in sorted(types) if t in _KINDS), Kind.OTHER)
+    authors, implied = _authors(node)
+    work = _node(next(iter(_all(node.get("exampleOfWork"))), None))
+    if not authors and not implied and work:  # a version (kg's graph): the authors are its work's
+        authors, implied = _authors(work)
     keywords = node.get("keywords")
     subjects = [s.strip() for k in _all(keywords) for s in (re.split(r"\s*,\s*", k) if isinstance(
         k, str) else [_text(k) or ""]) if s and s.strip()]
     record = Record(source=ctx.source, key=key, line=line, raw=raw, title=title, title_printed=title,
-                    authors=authors, date=_date(node, ctx, line, key),
-                    abstract=_text(node.get("abstract")) or _text(node.get("description")),
+                    authors=authors, implied_authors=implied, date=_date(node, ctx, line, key),
+                    abstract=_text(node.get("abstract")) or _text(node.get("description"))
+                    or _text(work.get("abstract")),
                     entry_type=", ".join(sorted(_term(str(t)) for t in _all(node.get("@type")))) or None,
                     subjects=list(dict.fromkeys(subjects)), release=_text(node.get("version")))
     noted = len(record.warnings)
@@ -323,10 +420,15 @@ def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
             ctx.error(first_line, "not schema.org JSON-LD: the @context does not make schema.org the "
                                   "vocabulary; nothing of this document read")
             continue
-        for offset, item in _items(doc, offset_of):
+        items = list(_items(doc, offset_of))
+        _INDEX.set(_described(doc))
+        for offset, item in items:
             node = _node(item)
             if not _types(node) & _WORKS:
                 continue  # a person, an organization, a web site: no publication
+            if _is_described_by_versions(node):
+                ctx.report.absorbed += 1  # type: ignore[union-attr]
+                continue
             n += 1
             line = first_line + (lines.line(offset) - 1 if offset is not None else 0)
             own = next((d for d in (ids.doi(_text(node.get("@id")) or ""),) if d), None)
@@ -336,6 +438,7 @@ def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
                             item_to_record, node, key, line, ctx, raw=raw_json(block, offset))
             if record is not None:
                 yield record
+        _INDEX.set(None)  # the document read: its nodes are not kept
     if n == 0 and not ctx.report.errors:  # type: ignore[union-attr]
         ctx.error(1, "no schema.org creative works (ScholarlyArticle, Dataset, ...) in the document")
 
