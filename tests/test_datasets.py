@@ -346,3 +346,12 @@ def test_crossref_relations_link_a_paper_to_its_data_and_a_preprint_to_its_artic
     assert data.supplement_of == (paper.path,)
     assert work_of["biorxiv#p"] is work_of["biorxiv#a"]
     assert sorted(v.kind.value for v in work_of["biorxiv#a"].versions) == ["journal", "preprint"]
+
+
+def test_a_repositorys_page_says_it_has_no_editions_rather_than_listing_none(built, store_path) -> None:
+    from kg.web.app import create_app
+
+    app = create_app({"store": str(store_path), "base": BASE, "TESTING": True})
+    page = app.test_client().get("/venue/zenodo", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "A repository: its works are part of it directly" in page
+    assert '<section class="editions">' not in page and TITLE in page

@@ -319,6 +319,8 @@ def venue_view(ent: Entity, root: dict[str, Any], snap: Snapshot) -> tuple[str, 
         + identifiers(root),
         "works": queries.select(store, "venue-works", venue=venue),
         "is_series": ent.kind == "series",
+        # A repository (arXiv, Zenodo) stands as its own edition: its works are part of it directly.
+        "is_repository": "fabio:Repository" in {str(t) for t in values(root, "@type")},
     }
     if ent.kind == "series":
         ctx["editions"] = queries.select(store, "series-editions", series=venue)
