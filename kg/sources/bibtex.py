@@ -56,15 +56,13 @@ from ..records import Kind, ParseReport, PartialDate, PersonName, Record, Venue
 from ..text import clean_whitespace, fold, latex_to_unicode
 from . import SourceContext, SourceFormat, decode, read
 from .bibtex_inheritance import PARENT_TYPES, refs, resolve_crossrefs
+from .fields import MONTH_NAMES, MONTHS, PREPRINT_VENUE, WORKSHOP, add_doi, add_standard_numbers
 
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
-_MONTH_LIST = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-               "october", "november", "december"]
-MONTHS = {m[:3]: i + 1 for i, m in enumerate(_MONTH_LIST)}
-_MONTH_NAMES = {**MONTHS, **{m: i + 1 for i, m in enumerate(_MONTH_LIST)}, "sept": 9}
+_MONTH_NAMES = {**MONTHS, **{m: i + 1 for i, m in enumerate(MONTH_NAMES)}, "sept": 9}
 # BibTeX's predefined macros: the month abbreviations expand to full month names.
-PREDEFINED = {m[:3]: m.capitalize() for m in _MONTH_LIST}
+PREDEFINED = {m[:3]: m.capitalize() for m in MONTH_NAMES}
 
 _KIND_BY_TYPE = {
     "article": Kind.JOURNAL, "inproceedings": Kind.CONFERENCE, "conference": Kind.CONFERENCE,
@@ -81,10 +79,6 @@ _KIND_BY_TYPE = {
     "dataset": Kind.DATASET, "software": Kind.SOFTWARE, "softwareversion": Kind.SOFTWARE,
     "softwaremodule": Kind.SOFTWARE, "codefragment": Kind.SOFTWARE,
 }
-PREPRINT_VENUE = re.compile(r"\barxiv\b|\bcorr\b|\bpreprint\b|\bbiorxiv\b|\bmedrxiv\b|\bssrn\b",
-                            re.IGNORECASE)
-WORKSHOP = re.compile(r"\bworkshops?\b", re.IGNORECASE)
-
 _CONTROL_TYPES = {"ieeetranbstctl"}
 
 # Fields the al-folio Jekyll theme reads; kept in ``extra`` (flags as booleans).
@@ -606,7 +600,7 @@ def _month(text: str) -> tuple[int | None, int | None]:
     month = day = None
     for w in words:
         if len(w) >= 3 and not w.isdecimal():
-            month = next((i + 1 for i, m in enumerate(_MONTH_LIST) if m.startswith(w)),
+            month = next((i + 1 for i, m in enumerate(MONTH_NAMES) if m.startswith(w)),
                          _MONTH_NAMES.get(w))
             if month:
                 break
@@ -764,27 +758,6 @@ def _endnote_orcids(authors: list[PersonName], note: str) -> list[PersonName]:
 
 _EPRINT_SCHEMES = {"pubmed": "pmid", "pmid": "pmid", "jstor": "jstor", "hdl": "handle",
                    "handle": "handle"}
-
-
-def add_doi(record: Record, text: str | None) -> None:
-    """Add a DOI in normal form; text that is not one is noted on the record, not dropped silently."""
-    if text:
-        d = ids.doi(text)
-        if d:
-            record.add_identifier("doi", d)
-        else:
-            record.warnings.append(f"doi {text!r} is not a DOI")
-
-
-def add_standard_numbers(record: Record, scheme: str, text: str | None) -> None:
-    """Add the ISSNs or ISBNs a field prints ('1532-0626 (print), 1532-0634 (electronic)'), in normal
-    form; one that fails its check digit is noted on the record, not dropped silently."""
-    if text and text.strip():
-        good, bad = (ids.issns if scheme == "issn" else ids.isbns)(text)
-        for value in good:
-            record.add_identifier(scheme, value)
-        for value in bad:
-            record.warnings.append(f"{scheme} {value!r} is not a valid {scheme.upper()}")
 
 
 _ONLY_URL = re.compile(r"\s*(?:\\url\s*\{\s*(https?://[^\s{}]+)\s*\}|<?(https?://[^\s{}<>]+)>?)\s*")

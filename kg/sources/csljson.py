@@ -23,7 +23,7 @@ from .. import identifiers as ids
 from ..records import Identifier, Kind, PartialDate, PersonName, Record, Venue
 from ..text import clean_whitespace
 from . import SourceContext, SourceFormat
-from .bibtex import PREPRINT_VENUE, WORKSHOP, add_doi, add_standard_numbers
+from .fields import PREPRINT_VENUE, WORKSHOP, add_doi, add_standard_numbers
 
 
 class Located(dict):  # type: ignore[type-arg]

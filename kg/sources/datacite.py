@@ -43,8 +43,8 @@ from ..names import parse_name
 from ..records import Identifier, Kind, PartialDate, PersonName, Record, Venue
 from ..text import clean_whitespace
 from . import SourceContext, SourceFormat
-from .bibtex import PREPRINT_VENUE, add_doi, add_standard_numbers
 from .csljson import Located, LocatedList, fresh_key, load_document, raw_json, shaped
+from .fields import PREPRINT_VENUE, add_doi, add_standard_numbers
 
 # DataCite schema 4.5's resourceTypeGeneral values that name a kind kg knows; the rest ('Image',
 # 'Audiovisual', 'Model', 'Workflow', 'Collection', 'Other', ...) are 'other'.

@@ -29,8 +29,8 @@ from ..names import parse_name
 from ..records import Kind, PartialDate, PersonName, Record, Venue
 from ..text import clean_whitespace
 from . import SourceContext, SourceFormat
-from .bibtex import MONTHS, PREPRINT_VENUE, add_doi, add_standard_numbers
 from .csljson import fresh_key
+from .fields import MONTHS, PREPRINT_VENUE, add_doi, add_standard_numbers
 
 _LINE = re.compile(r"^([A-Z][A-Z0-9]{1,3}) {0,3}- ?(.*)$")  # 'PMID- 123', 'TI  - ...', 'FAU - ...'
 _CONTINUED = re.compile(r"^ {6}(\S.*)$")

@@ -33,8 +33,8 @@ from ..names import parse_name
 from ..records import Identifier, Kind, PartialDate, Record, Venue
 from ..text import clean_whitespace
 from . import SourceContext, SourceFormat
-from .bibtex import PREPRINT_VENUE, WORKSHOP, add_doi, add_standard_numbers
 from .csljson import LineIndex, Located, LocatedList, fresh_key, load_located, raw_json, shaped
+from .fields import PREPRINT_VENUE, WORKSHOP, add_doi, add_standard_numbers
 
 _WORK_ID = re.compile(r"^https?://openalex\.org/(W\d+)$", re.IGNORECASE)
 _AUTHOR_ID = re.compile(r"^(?:https?://openalex\.org/)?(A\d+)$", re.IGNORECASE)

@@ -22,8 +22,8 @@ from ..names import parse_name
 from ..records import Identifier, Kind, PartialDate, PersonName, Record, Venue
 from ..text import clean_whitespace
 from . import SourceContext, SourceFormat
-from .bibtex import PREPRINT_VENUE, WORKSHOP
 from .csljson import LineIndex, Located, fresh_key, load_document, raw_json, shaped
+from .fields import PREPRINT_VENUE, WORKSHOP
 
 _KIND_BY_TYPE = {
     "journal-article": Kind.JOURNAL, "magazine-article": Kind.OTHER,

@@ -29,8 +29,8 @@ from ..names import parse_name
 from ..records import Kind, PartialDate, PersonName, Record, Venue
 from ..text import clean_whitespace
 from . import SourceContext, SourceFormat
-from .bibtex import PREPRINT_VENUE, WORKSHOP, add_doi, add_standard_numbers
 from .csljson import fresh_key
+from .fields import PREPRINT_VENUE, WORKSHOP, add_doi, add_standard_numbers
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9])  ?-(?: (.*))?$")  # 'TY  - JOUR'; some exporters write one space
 _START = re.compile(r"^\ufeff?\s*TY  ?- \S")

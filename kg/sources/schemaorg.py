@@ -45,8 +45,8 @@ from ..names import parse_name
 from ..records import Kind, PartialDate, PersonName, Record, Venue
 from ..text import clean_whitespace
 from . import SourceContext, SourceFormat
-from .bibtex import PREPRINT_VENUE, add_doi, add_standard_numbers
 from .csljson import LineIndex, Located, LocatedList, fresh_key, load_located, raw_json, shaped
+from .fields import PREPRINT_VENUE, add_doi, add_standard_numbers
 
 _SCHEMA = re.compile(r"^https?://schema\.org/?$")
 _IRI = re.compile(r"^[a-z][a-z0-9+.-]*://\S+$", re.IGNORECASE)

@@ -23,8 +23,8 @@ from ..names import parse_name
 from ..records import Kind, PartialDate, PersonName, Record, Venue
 from ..text import clean_whitespace
 from . import SourceContext, SourceFormat
-from .bibtex import PREPRINT_VENUE, WORKSHOP, add_doi, add_standard_numbers
 from .csljson import fresh_key
+from .fields import PREPRINT_VENUE, WORKSHOP, add_doi, add_standard_numbers
 
 _KINDS = {"article": Kind.JOURNAL, "review": Kind.JOURNAL, "letter": Kind.JOURNAL, "note": Kind.JOURNAL,
           "editorial": Kind.JOURNAL, "erratum": Kind.JOURNAL, "short survey": Kind.JOURNAL,

@@ -35,8 +35,8 @@ from ..names import parse_name
 from ..records import Kind, PartialDate, PersonName, Record, Venue
 from ..text import clean_whitespace, fold
 from . import SourceContext, SourceFormat
-from .bibtex import MONTHS, PREPRINT_VENUE, WORKSHOP, add_doi, add_standard_numbers
 from .csljson import fresh_key
+from .fields import MONTHS, PREPRINT_VENUE, WORKSHOP, add_doi, add_standard_numbers
 
 _LINE = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")  # 'TI Title'; a tag alone has no value
 _CONTINUED = re.compile(r"^   (\S.*)$")
