@@ -7,10 +7,13 @@ formats register through the ``kg.sources`` entry-point group, the same seam a u
 from __future__ import annotations
 
 import codecs
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import Any
 
 from ..errors import ParseError, UnknownFormatError
 from ..records import Issue, ParseReport, PartialDate, PersonName, Record
@@ -125,15 +128,36 @@ def get(name: str) -> SourceFormat:
     raise UnknownFormatError(f"unknown format {name!r}; known formats: {valid}")
 
 
+@lru_cache(maxsize=1)
+def _parsed_json(text: str) -> tuple[Any, ValueError | RecursionError | None]:
+    try:
+        return json.loads(text), None
+    except (ValueError, RecursionError) as exc:
+        return None, exc
+
+
+def json_value(text: str) -> Any:
+    """The text parsed as JSON, for the detectors of the JSON formats: they all look at one
+    document in turn, and it is parsed once for them (:func:`detect` lets it go when they are
+    done). Raises what ``json.loads`` raises."""
+    value, error = _parsed_json(text)
+    if error is not None:
+        raise error
+    return value
+
+
 def detect(text: str, filename: str = "") -> SourceFormat:
     """Pick a format by content; the file suffix breaks ties and is the fallback."""
     table = formats()
     suffix = Path(filename).suffix.lower()
     scored: list[tuple[float, int, str]] = []
-    for fmt in table.values():
-        score = fmt.detect(text) if fmt.detect else 0.0
-        by_suffix = int(bool(suffix) and suffix in fmt.suffixes)
-        scored.append((score, by_suffix, fmt.name))
+    try:
+        for fmt in table.values():
+            score = fmt.detect(text) if fmt.detect else 0.0
+            by_suffix = int(bool(suffix) and suffix in fmt.suffixes)
+            scored.append((score, by_suffix, fmt.name))
+    finally:
+        _parsed_json.cache_clear()  # the parsed document is not kept beside the one the parser reads
     scored.sort(reverse=True)
     best_score, best_suffix, best_name = scored[0]
     if best_score >= 0.5:

@@ -22,7 +22,7 @@ from typing import Any
 from .. import identifiers as ids
 from ..records import Identifier, Kind, PartialDate, PersonName, Record, Venue
 from ..text import clean_whitespace
-from . import SourceContext, SourceFormat
+from . import SourceContext, SourceFormat, json_value
 from .fields import PREPRINT_VENUE, WORKSHOP, add_doi, add_standard_numbers
 
 
@@ -478,7 +478,7 @@ def detect(text: str) -> float:
     if head not in ("[", "{"):
         return 0.0
     try:
-        doc = json.loads(text)
+        doc = json_value(text)
     except (ValueError, RecursionError):
         return 0.0
     first = next((item for _, _, item in _items(doc)), None)

@@ -42,7 +42,7 @@ from .. import identifiers as ids
 from ..names import parse_name
 from ..records import Identifier, Kind, PartialDate, PersonName, Record, Venue
 from ..text import clean_whitespace
-from . import SourceContext, SourceFormat
+from . import SourceContext, SourceFormat, json_value
 from .csljson import Located, LocatedList, fresh_key, load_document, raw_json, shaped
 from .fields import PREPRINT_VENUE, add_doi, add_standard_numbers
 
@@ -365,12 +365,10 @@ def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
 
 def detect(text: str) -> float:
     """High for DataCite JSON or a DataCite REST API document."""
-    import json
-
     if text.lstrip()[:1] not in ("[", "{"):
         return 0.0
     try:
-        doc = json.loads(text)
+        doc = json_value(text)
     except (ValueError, RecursionError):
         return 0.0
     if isinstance(doc, dict) and "data" in doc:

@@ -32,7 +32,7 @@ from .. import identifiers as ids
 from ..names import parse_name
 from ..records import Identifier, Kind, PartialDate, Record, Venue
 from ..text import clean_whitespace
-from . import SourceContext, SourceFormat
+from . import SourceContext, SourceFormat, json_value
 from .csljson import LineIndex, Located, LocatedList, fresh_key, load_located, raw_json, shaped
 from .fields import PREPRINT_VENUE, WORKSHOP, add_doi, add_standard_numbers
 
@@ -277,7 +277,7 @@ def detect(text: str) -> float:
     if head[:1] not in ("[", "{"):
         return 0.0
     try:
-        doc = json.loads(text)
+        doc = json_value(text)
     except RecursionError:
         return 0.0
     except ValueError:

@@ -11,7 +11,6 @@ are read by turning them into the JSON shape first.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -21,7 +20,7 @@ from .. import identifiers as ids
 from ..names import parse_name
 from ..records import Identifier, Kind, PartialDate, PersonName, Record, Venue
 from ..text import clean_whitespace
-from . import SourceContext, SourceFormat
+from . import SourceContext, SourceFormat, json_value
 from .csljson import LineIndex, Located, fresh_key, load_document, raw_json, shaped
 from .fields import PREPRINT_VENUE, WORKSHOP
 
@@ -328,7 +327,7 @@ def detect(text: str) -> float:
     if not text.lstrip().startswith("{"):
         return 0.0
     try:
-        doc = json.loads(text)
+        doc = json_value(text)
     except (ValueError, RecursionError):
         return 0.0
     if not isinstance(doc, dict):

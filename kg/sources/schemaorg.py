@@ -44,7 +44,7 @@ from .. import identifiers as ids
 from ..names import parse_name
 from ..records import Kind, PartialDate, PersonName, Record, Venue
 from ..text import clean_whitespace
-from . import SourceContext, SourceFormat
+from . import SourceContext, SourceFormat, json_value
 from .csljson import LineIndex, Located, LocatedList, fresh_key, load_located, raw_json, shaped
 from .fields import PREPRINT_VENUE, add_doi, add_standard_numbers
 
@@ -453,7 +453,7 @@ def detect(text: str) -> float:
     if head[:1] not in ("{", "["):
         return 0.0
     try:
-        doc = json.loads(text)
+        doc = json_value(text)
     except (ValueError, RecursionError):
         return 0.0
     first = doc[0] if isinstance(doc, list) and doc else doc
