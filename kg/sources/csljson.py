@@ -148,7 +148,7 @@ def load_located(text: str) -> Any:
     return _LocatingDecoder().decode(text)
 
 
-def _elements(value: Any) -> Iterator[tuple[int | None, Any]]:
+def elements(value: Any) -> Iterator[tuple[int | None, Any]]:
     """A list's elements with their offsets (a lone value stands for a list of one)."""
     if isinstance(value, LocatedList):
         yield from zip(value.offsets, value)
@@ -217,13 +217,13 @@ def _items(doc: Any) -> Iterator[tuple[str | None, int | None, Any]]:
     """The items of a document with the map key each was found under (DOI-keyed maps) and the
     offset where it starts."""
     if isinstance(doc, list) or is_item(doc):
-        for offset, item in _elements(doc):
+        for offset, item in elements(doc):
             yield None, offset, item
     elif isinstance(doc, dict) and doc and all(
             is_item(v) or (isinstance(v, list) and v and all(map(is_item, v)))
             for v in doc.values()):
         for key, value in doc.items():
-            for offset, item in _elements(value):
+            for offset, item in elements(value):
                 yield key, offset, item
 
 
@@ -442,26 +442,44 @@ def _subjects(item: dict[str, Any]) -> list[str]:
     return [v for v in dict.fromkeys(clean_whitespace(v) for v in values) if v]
 
 
-def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
+Found = tuple[str | None, int | None, Any]  # the map key an item came under, its offset, the item
+
+
+def json_records(text: str, ctx: SourceContext, items: Callable[[Any], Iterator[Found]],
+                 key_of: Callable[[Any, str | None, int], str], convert: Callable[..., Record | None],
+                 *, noun: str, again: str, shape: str, nothing: str) -> Iterator[Record]:
+    """The records of a JSON document: each item ``items`` finds, under the key ``key_of(item,
+    map key, n)`` gives, made unique (``again`` reports a repeat), as ``convert(item, key, line,
+    ctx, raw=...)`` makes it; an item of the wrong shape (a ``noun`` that is no ``shape``) and a
+    document with no item (``nothing``) are reported."""
     loaded = load_document(text, ctx)
     if loaded is None:
         return
     doc, lines = loaded
     seen: set[str] = set()
     found = False
-    for n, (map_key, offset, item) in enumerate(_items(doc), start=1):
+    for n, (map_key, offset, item) in enumerate(items(doc), start=1):
         found = True
         line = lines.line(offset) if offset is not None else 1
-        # An item's own id, else its DOI, else the key of the map it came in (a DOI-keyed map).
-        named = (item.get("id") or _string(item.get("DOI"))) if isinstance(item, dict) else None
-        key = fresh_key(str(named or map_key or f"item-{n}"), seen, ctx, line,
-                        "duplicate id {key!r}: the later item is read as key {again!r}")
-        record = shaped(ctx, line, f"item {key!r} does not have the shape of a CSL-JSON item",
-                        item_to_record, item, key, line, ctx, raw=raw_json(text, offset))
+        key = fresh_key(key_of(item, map_key, n), seen, ctx, line, again)
+        record = shaped(ctx, line, f"{noun} {key!r} does not have the shape of {shape}", convert,
+                        item, key, line, ctx, raw=raw_json(text, offset))
         if record is not None:
             yield record
     if not found:
-        ctx.error(1, "no CSL items: expected a list of items, an item, or a map of items")
+        ctx.error(1, nothing)
+
+
+def _key(item: Any, map_key: str | None, n: int) -> str:
+    """An item's own id, else its DOI, else the key of the map it came in (a DOI-keyed map)."""
+    named = (item.get("id") or _string(item.get("DOI"))) if isinstance(item, dict) else None
+    return str(named or map_key or f"item-{n}")
+
+
+def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
+    yield from json_records(text, ctx, _items, _key, item_to_record, noun="item", shape="a CSL-JSON item",
+                            again="duplicate id {key!r}: the later item is read as key {again!r}",
+                            nothing="no CSL items: expected a list of items, an item, or a map of items")
 
 
 def raw_json(text: str, offset: int | None) -> str:

@@ -43,7 +43,7 @@ from ..names import parse_name
 from ..records import Identifier, Kind, PartialDate, PersonName, Record, Venue
 from ..text import clean_whitespace
 from . import SourceContext, SourceFormat, json_value
-from .csljson import Located, LocatedList, fresh_key, load_document, raw_json, shaped
+from .csljson import Located, elements, json_records
 from .fields import PREPRINT_VENUE, add_doi, add_standard_numbers
 
 # DataCite schema 4.5's resourceTypeGeneral values that name a kind kg knows; the rest ('Image',
@@ -98,21 +98,17 @@ def is_record(value: Any) -> bool:
                                          "doi", "identifiers")))
 
 
-def _records(doc: Any) -> Iterator[tuple[int | None, Any]]:
-    """(offset, attributes) of each record: under the API's 'data' (one or a list), or bare."""
+def _records(doc: Any) -> Iterator[tuple[None, int | None, Any]]:
+    """(no map key, offset, attributes) of each record: under the API's 'data' (one or a list),
+    or bare."""
     if isinstance(doc, dict) and "data" in doc:
-        data = doc["data"]
-        items = zip(data.offsets, data) if isinstance(data, LocatedList) else (
-            ((data.offset if isinstance(data, Located) else None), data),)
-        for offset, item in items:
+        for offset, item in elements(doc["data"]):
             attributes = item.get("attributes") if isinstance(item, dict) else None
             if isinstance(attributes, dict) and "doi" not in attributes and item.get("id"):
                 attributes = Located(attributes, doi=item["id"])
-            yield offset, attributes if attributes is not None else item
-    elif isinstance(doc, LocatedList):
-        yield from zip(doc.offsets, doc)
+            yield None, offset, attributes if attributes is not None else item
     else:
-        yield (doc.offset if isinstance(doc, Located) else None), doc
+        yield from ((None, offset, item) for offset, item in elements(doc))
 
 
 def _title(item: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -341,26 +337,17 @@ def _type_name(item: dict[str, Any]) -> str | None:
     return " / ".join(dict.fromkeys(names)) or None
 
 
+def _key(item: Any, _map_key: None, n: int) -> str:
+    doi = _doi(item) if isinstance(item, dict) else None
+    return (ids.doi(doi) or doi) if doi else f"record-{n}"
+
+
 def parse(text: str, ctx: SourceContext) -> Iterator[Record]:
-    loaded = load_document(text, ctx)
-    if loaded is None:
-        return
-    doc, lines = loaded
-    seen: set[str] = set()
-    found = False
-    for n, (offset, item) in enumerate(_records(doc), start=1):
-        found = True
-        line = lines.line(offset) if offset is not None else 1
-        doi = _doi(item) if isinstance(item, dict) else None
-        key = fresh_key((ids.doi(doi) or doi) if doi else f"record-{n}", seen, ctx, line,
-                        "DOI {key} appears again: the later record is read as key {again!r}")
-        record = shaped(ctx, line, f"record {key!r} does not have the shape of a DataCite record",
-                        record_from, item, key, line, ctx, raw=raw_json(text, offset))
-        if record is not None:
-            yield record
-    if not found:
-        ctx.error(1, "no DataCite records: expected DataCite JSON (creators, titles, ...) or the "
-                     "REST API's {'data': ...}")
+    yield from json_records(text, ctx, _records, _key, record_from, noun="record",
+                            shape="a DataCite record",
+                            again="DOI {key} appears again: the later record is read as key {again!r}",
+                            nothing="no DataCite records: expected DataCite JSON (creators, titles, ...) "
+                                    "or the REST API's {'data': ...}")
 
 
 def detect(text: str) -> float:
